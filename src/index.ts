@@ -1,0 +1,10 @@
+export * from './matrix-chat';
+export * from './homeserver';
+export * from './livekit';
+export * from './turn-relay';
+export * from './lk-jwt';
+export * from './ingress';
+export * from './network-policies';
+export * from './csp';
+export { ImageProps } from './images';
+export { ComponentProps, SchedulingProps } from './pod';

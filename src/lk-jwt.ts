@@ -1,0 +1,142 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ImageProps, LK_JWT_IMAGE, checkImage, imageReference } from './images';
+import { LiveKitCredentialsRef } from './livekit';
+import { BASE_NAMES, prefixed, recommendedLabels, selectorLabels } from './names';
+import { ComponentProps, checkComponentProps, commonPodSpec, containerSecurityContext, isManagedScope, podSecurityContext, resourceRequirements } from './pod';
+import { Problems, checkSecretReference, parseUrl, show } from './validation';
+
+/** Settings of lk-jwt-service, the token broker between Matrix and LiveKit. */
+export interface LkJwtSettings {
+  /**
+   * lk-jwt-service image; it publishes no version tags, so it is pinned by digest (set `tag` to a `sha-<commit>` tag to use a tag instead).
+   * @default ghcr.io/element-hq/lk-jwt-service@sha256:29918567e6b7cd920e2853b4cd6848ce01b79947c3d19a9f1ed5b74f0a2a88bf
+   */
+  readonly image?: ImageProps;
+
+  /**
+   * Skip TLS verification when lk-jwt-service calls the homeserver and LiveKit (does not fix reachability).
+   * @default false
+   */
+  readonly insecureSkipVerifyTls?: boolean;
+
+  /**
+   * CPU and memory of the lk-jwt-service container.
+   * @default requests 10m CPU and 32Mi memory, limit 128Mi memory
+   */
+  readonly resources?: kplus.ContainerResources;
+}
+
+/** Props of a standalone `LkJwt`. */
+export interface LkJwtProps extends LkJwtSettings, ComponentProps {
+  /** The Matrix server name whose users get full access (may create rooms). */
+  readonly serverName: string;
+
+  /** LiveKit's public `wss://` URL, returned to browsers and used for Twirp room creation. */
+  readonly livekitUrl: string;
+
+  /** Where the LiveKit API key and secret are read from. */
+  readonly credentials: LiveKitCredentialsRef;
+}
+
+/** lk-jwt-service's fixed listen port (its default `LIVEKIT_JWT_BIND` of `:8080`). */
+export const LK_JWT_PORT = 8080;
+
+/**
+ * lk-jwt-service: verifies a Matrix user's OpenID token against the homeserver and returns
+ * a LiveKit JWT. Deployment and ClusterIP Service on 8080.
+ */
+export class LkJwt extends Construct {
+  /** Name of the Deployment and Service. */
+  public readonly name: string;
+  /** Port of the Service and container. */
+  public readonly port: number = LK_JWT_PORT;
+  /** Labels selecting the lk-jwt-service pod. */
+  public readonly selectorLabels: Record<string, string>;
+  /** The Deployment (L1, so its selector is the chart's stable `app` label and not a path hash). */
+  public readonly deployment: k8s.KubeDeployment;
+  /** ClusterIP Service on 8080. */
+  public readonly service: k8s.KubeService;
+
+  constructor(scope: Construct, id: string, props: LkJwtProps) {
+    super(scope, id);
+    const problems = new Problems();
+    this.name = prefixed(props.namePrefix, BASE_NAMES.lkJwt);
+    this.selectorLabels = selectorLabels(this.name);
+    const labels = recommendedLabels('lk-jwt-service', 'token-service', this.name, props.labels);
+
+    if (!isManagedScope(scope)) checkComponentProps(problems, props);
+    checkImage(problems, 'lkJwt.image', props.image, LK_JWT_IMAGE);
+    if (!parseUrl(props.livekitUrl, ['wss', 'ws'])) {
+      problems.add('livekit.publicUrl', `${show(props.livekitUrl)} is not a ws:// or wss:// URL`, 'lk-jwt-service hands it to browsers, which cannot open a LiveKit connection to it, so calls never connect', 'use the public WebSocket URL of LiveKit, e.g. "wss://matrix.example.org"');
+    }
+    checkSecretReference(problems, 'livekit.keys.existingSecret', props.credentials.secretName, [
+      { path: 'livekit.keys.existingSecret.apiKeyKey', key: props.credentials.apiKeyKey },
+      { path: 'livekit.keys.existingSecret.apiSecretKey', key: props.credentials.apiSecretKey },
+    ]);
+
+    const secretEnv = (name: string, key: string): k8s.EnvVar => ({
+      name,
+      valueFrom: { secretKeyRef: { name: props.credentials.secretName, key } },
+    });
+    const env: k8s.EnvVar[] = [
+      { name: 'LIVEKIT_URL', value: props.livekitUrl },
+      { name: 'LIVEKIT_FULL_ACCESS_HOMESERVERS', value: props.serverName },
+      secretEnv('LIVEKIT_KEY', props.credentials.apiKeyKey),
+      secretEnv('LIVEKIT_SECRET', props.credentials.apiSecretKey),
+      // lk-jwt-service honours only this exact value.
+      ...(props.insecureSkipVerifyTls ? [{ name: 'LIVEKIT_INSECURE_SKIP_VERIFY_TLS', value: 'YES_I_KNOW_WHAT_I_AM_DOING' }] : []),
+    ];
+
+    const probe = (failureThreshold: number): k8s.Probe => ({
+      httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') },
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold,
+    });
+
+    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name: this.name, labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: this.selectorLabels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        template: {
+          metadata: { labels: { ...labels, ...this.selectorLabels } },
+          spec: {
+            ...commonPodSpec(props),
+            securityContext: podSecurityContext(false),
+            containers: [{
+              name: 'lk-jwt-service',
+              image: imageReference(props.image, LK_JWT_IMAGE),
+              env,
+              ports: [{ name: 'http', containerPort: LK_JWT_PORT, protocol: 'TCP' }],
+              readinessProbe: probe(3),
+              livenessProbe: probe(6),
+              resources: resourceRequirements(problems, 'lkJwt.resources', props.resources, { cpuRequest: '10m', memoryRequest: '32Mi', memoryLimit: '128Mi' }),
+              securityContext: containerSecurityContext(),
+            }],
+          },
+        },
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'service', {
+      metadata: { name: this.name, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: [{ name: 'http', port: LK_JWT_PORT, targetPort: k8s.IntOrString.fromNumber(LK_JWT_PORT), protocol: 'TCP' }],
+      },
+    });
+
+    this.node.addValidation({ validate: () => problems.all });
+  }
+
+  /** The objects this construct generated, for escape hatches (`addJsonPatch`, labels). */
+  public get apiObjects(): ApiObject[] {
+    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  }
+}

@@ -1,0 +1,262 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ContentSecurityPolicySources, contentSecurityPolicySources, mergeContentSecurityPolicy } from './csp';
+import { Homeserver, HomeserverSettings, checkServerName } from './homeserver';
+import { MatrixIngress, MatrixIngressOptions } from './ingress';
+import { LiveKit, LiveKitSettings, liveKitCredentials } from './livekit';
+import { LkJwt, LkJwtSettings } from './lk-jwt';
+import { BASE_NAMES, MAX_NAME_LENGTH, prefixed } from './names';
+import { MatrixNetworkPolicies } from './network-policies';
+import { SchedulingProps, checkComponentProps, markManagedScope } from './pod';
+import { TurnRelay } from './turn-relay';
+import { Problems, parseUrl, show } from './validation';
+
+/** The homeserver part of `MatrixChat`. */
+export interface MatrixChatHomeserverOptions extends HomeserverSettings {
+  /**
+   * Deploy the Tuwunel homeserver.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** The LiveKit part of `MatrixChat`. */
+export interface MatrixChatLiveKitOptions extends LiveKitSettings {
+  /**
+   * Deploy the bundled SFU; false uses an external LiveKit at `publicUrl` with credentials from `keys.existingSecret`.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** The lk-jwt-service part of `MatrixChat`. */
+export interface MatrixChatLkJwtOptions extends LkJwtSettings {
+  /**
+   * Deploy lk-jwt-service (needed for calls).
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** NetworkPolicies of the stack. */
+export interface NetworkPolicyOptions {
+  /**
+   * Create one NetworkPolicy per pod.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** Props of `MatrixChat`. */
+export interface MatrixChatProps {
+  /** The Matrix server name: ingress host, part of every user and room ID, and immutable once users exist. */
+  readonly serverName: string;
+
+  /**
+   * Prefix for every object name; empty gives exactly the reference Helm chart's names.
+   * @default ''
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * The Tuwunel homeserver.
+   * @default enabled, with registration guarded by a token you must provide
+   */
+  readonly homeserver?: MatrixChatHomeserverOptions;
+
+  /**
+   * The LiveKit SFU (bundled) or an external LiveKit.
+   * @default bundled, with credentials you must provide
+   */
+  readonly livekit?: MatrixChatLiveKitOptions;
+
+  /**
+   * lk-jwt-service, the call token broker.
+   * @default enabled
+   */
+  readonly lkJwt?: MatrixChatLkJwtOptions;
+
+  /**
+   * NetworkPolicies.
+   * @default enabled
+   */
+  readonly networkPolicy?: NetworkPolicyOptions;
+
+  /**
+   * The Ingress on the server name.
+   * @default enabled, class nginx, no TLS
+   */
+  readonly ingress?: MatrixIngressOptions;
+
+  /**
+   * Node selector, tolerations and affinity for every pod.
+   * @default no scheduling constraints
+   */
+  readonly scheduling?: SchedulingProps;
+
+  /**
+   * Secrets used to pull every image.
+   * @default none
+   */
+  readonly imagePullSecrets?: string[];
+
+  /**
+   * Labels added to every object.
+   * @default none
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A complete Matrix chat and calling stack: Tuwunel homeserver, LiveKit SFU (bundled or
+ * external) with optional TURNS, lk-jwt-service, one Ingress and one NetworkPolicy per pod.
+ *
+ * Every misconfiguration is reported at synth, all at once.
+ */
+export class MatrixChat extends Construct {
+  /** The homeserver, unless disabled. */
+  public readonly homeserver?: Homeserver;
+  /** The bundled SFU, unless disabled or external. */
+  public readonly livekit?: LiveKit;
+  /** The TURNS relay, when enabled on the bundled SFU. */
+  public readonly turnRelay?: TurnRelay;
+  /** lk-jwt-service, unless disabled. */
+  public readonly lkJwt?: LkJwt;
+  /** The Ingress, unless disabled or there is nothing to route. */
+  public readonly ingress?: MatrixIngress;
+  /** The NetworkPolicies, unless disabled. */
+  public readonly networkPolicies?: MatrixNetworkPolicies;
+  /** Origins a web app embedding the chat must allow in its Content-Security-Policy. */
+  public readonly contentSecurityPolicy: ContentSecurityPolicySources;
+  /** LiveKit's public URL handed to browsers, when calls are configured. */
+  public readonly livekitPublicUrl?: string;
+
+  constructor(scope: Construct, id: string, props: MatrixChatProps) {
+    super(scope, id);
+    markManagedScope(this);
+    const problems = new Problems();
+    const serverName = props.serverName;
+    const homeserverEnabled = props.homeserver?.enabled ?? true;
+    const livekitBundled = props.livekit?.enabled ?? true;
+    const lkJwtEnabled = props.lkJwt?.enabled ?? true;
+    const networkPoliciesEnabled = props.networkPolicy?.enabled ?? true;
+    const ingressEnabled = props.ingress?.enabled ?? true;
+    const common = {
+      namePrefix: props.namePrefix,
+      labels: props.labels,
+      scheduling: props.scheduling,
+      imagePullSecrets: props.imagePullSecrets,
+    };
+
+    checkServerName(problems, serverName);
+    checkNamePrefix(problems, props.namePrefix);
+    checkComponentProps(problems, common);
+
+    this.livekitPublicUrl = props.livekit?.publicUrl ?? (livekitBundled ? `wss://${serverName}` : undefined);
+    if (props.livekit?.publicUrl !== undefined && !parseUrl(props.livekit.publicUrl, ['wss', 'ws'])) {
+      problems.add('livekit.publicUrl', `${show(props.livekit.publicUrl)} is not a ws:// or wss:// URL`, 'lk-jwt-service hands it to browsers, which cannot open a LiveKit connection to it, so calls never connect', 'use the public WebSocket URL of LiveKit, e.g. "wss://matrix.example.org"');
+    }
+    if (props.livekit?.turn?.enabled && livekitBundled && props.livekit.turn.domain !== undefined && props.livekit.turn.domain === serverName) {
+      problems.add('livekit.turn.domain', `equals serverName (${show(serverName)})`, 'the server name resolves to the ingress, where nothing listens for TURNS, so relayed calls fail', `use a dedicated name such as "turn.${serverName}" pointing at the livekit-rtc LoadBalancer IP`);
+    }
+    if (!livekitBundled) {
+      checkExternalLiveKit(problems, props, lkJwtEnabled);
+    }
+
+    if (homeserverEnabled) {
+      this.homeserver = new Homeserver(this, 'homeserver', {
+        ...props.homeserver,
+        ...common,
+        serverName,
+        livekitServiceUrl: props.homeserver?.livekitServiceUrl ?? (lkJwtEnabled ? `https://${serverName}` : undefined),
+      });
+    }
+    if (livekitBundled) {
+      this.livekit = new LiveKit(this, 'livekit', { ...props.livekit, ...common });
+      this.turnRelay = this.livekit.turnRelay;
+    }
+    if (lkJwtEnabled) {
+      this.lkJwt = new LkJwt(this, 'lk-jwt', {
+        ...props.lkJwt,
+        ...common,
+        serverName,
+        // Validation reports a missing URL; the placeholder keeps construction going so all errors surface together.
+        livekitUrl: this.livekitPublicUrl ?? '',
+        credentials: this.livekit?.credentials ?? liveKitCredentials(props.livekit?.keys, props.namePrefix),
+      });
+    }
+
+    if (ingressEnabled && (this.homeserver || this.lkJwt || this.livekit)) {
+      this.ingress = new MatrixIngress(this, 'ingress', {
+        ...props.ingress,
+        serverName,
+        namePrefix: props.namePrefix,
+        labels: props.labels,
+        namespace: Chart.of(this).namespace,
+        maxRequestSize: props.homeserver?.maxRequestSize,
+        homeserver: this.homeserver ? { serviceName: this.homeserver.name, port: this.homeserver.port } : undefined,
+        lkJwt: this.lkJwt ? { serviceName: this.lkJwt.name, port: this.lkJwt.port } : undefined,
+        livekitSignaling: this.livekit ? { serviceName: this.livekit.signalingServiceName, port: this.livekit.signalingPort } : undefined,
+      });
+    }
+
+    if (networkPoliciesEnabled && (this.homeserver || this.lkJwt || this.livekit)) {
+      this.networkPolicies = new MatrixNetworkPolicies(this, 'network-policies', {
+        namePrefix: props.namePrefix,
+        labels: props.labels,
+        homeserver: this.homeserver,
+        livekit: this.livekit,
+        lkJwt: this.lkJwt,
+      });
+    }
+
+    this.contentSecurityPolicy = contentSecurityPolicySources(
+      homeserverEnabled ? serverName : undefined,
+      this.lkJwt || this.livekit ? this.livekitPublicUrl : undefined,
+    );
+
+    this.node.addValidation({ validate: () => problems.all });
+  }
+
+  /**
+   * Adds the stack's CSP sources to an existing Content-Security-Policy header value, creating
+   * each directive where it is missing and adding no duplicates.
+   */
+  public mergeContentSecurityPolicy(policy: string): string {
+    return mergeContentSecurityPolicy(policy, this.contentSecurityPolicy);
+  }
+
+  /** Every object the stack generated, for escape hatches (`addJsonPatch`, labels). */
+  public get apiObjects(): ApiObject[] {
+    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  }
+}
+
+/** Longest base name of any object, so the longest prefixed name stays within 63 characters. */
+const LONGEST_BASE_NAME = Math.max(...Object.values(BASE_NAMES).map((n) => n.length));
+
+function checkNamePrefix(problems: Problems, namePrefix: string | undefined): void {
+  if (namePrefix === undefined || namePrefix === '') return;
+  if (!/^[a-z]([-a-z0-9]*)$/.test(namePrefix)) {
+    problems.add('namePrefix', `${show(namePrefix)} is not a valid name prefix`, 'object names must be lowercase DNS labels starting with a letter (Service names), so the API server rejects them', 'use lowercase letters, digits and "-", starting with a letter, e.g. "chat-"');
+    return;
+  }
+  const longest = prefixed(namePrefix, 'x'.repeat(LONGEST_BASE_NAME));
+  if (longest.length > MAX_NAME_LENGTH) {
+    problems.add('namePrefix', `makes the longest object name ${longest.length} characters long`, `Kubernetes names are limited to ${MAX_NAME_LENGTH} characters, so the API server rejects those objects`, `use a prefix of at most ${MAX_NAME_LENGTH - LONGEST_BASE_NAME} characters`);
+  }
+}
+
+function checkExternalLiveKit(problems: Problems, props: MatrixChatProps, lkJwtEnabled: boolean): void {
+  const keys = props.livekit?.keys;
+  if (keys?.apiKey !== undefined || keys?.apiSecret !== undefined) {
+    problems.add('livekit.keys.apiKey', 'inline credentials are set while livekit.enabled is false', 'the bundled livekit-secret only exists with the bundled SFU, so the values would be silently ignored', 'put the external LiveKit\'s key and secret in a Secret and set livekit.keys.existingSecret.name');
+  }
+  if (!lkJwtEnabled) return;
+  if (!keys?.existingSecret?.name) {
+    problems.add('livekit.keys.existingSecret.name', 'is required when livekit.enabled is false', 'the bundled livekit-secret only exists with the bundled SFU, so lk-jwt-service would reference a missing Secret and crash-loop', 'create a Secret with the external LiveKit\'s API key and secret and name it here');
+  }
+  if (props.livekit?.publicUrl === undefined) {
+    problems.add('livekit.publicUrl', 'is required when livekit.enabled is false', 'lk-jwt-service has no LiveKit URL to hand to browsers and refuses to start', 'set the external LiveKit\'s wss:// URL, e.g. "wss://livekit.example.org"');
+  }
+}

@@ -1,0 +1,148 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, show } from './validation';
+
+/** The certificate LiveKit's TURNS listener presents. */
+export interface TurnTlsProps {
+  /**
+   * Name of a Secret holding a certificate and key for `turn.domain` (e.g. issued by cert-manager).
+   * @default none; required when TURN is enabled
+   */
+  readonly existingSecret?: string;
+
+  /**
+   * Key of the Secret holding the PEM certificate (chain).
+   * @default 'tls.crt'
+   */
+  readonly certKey?: string;
+
+  /**
+   * Key of the Secret holding the PEM private key.
+   * @default 'tls.key'
+   */
+  readonly keyKey?: string;
+}
+
+/** LiveKit's built-in TURN relay over TLS, for clients behind symmetric NAT or TLS-only firewalls. */
+export interface TurnProps {
+  /**
+   * Enable the TURNS relay on the SFU.
+   * @default false
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Host name clients dial for TURNS; must resolve to the `livekit-rtc` LoadBalancer IP, not to the ingress.
+   * @default none; required when TURN is enabled
+   */
+  readonly domain?: string;
+
+  /**
+   * Port the TURNS listener binds inside the container; the public port is always 443, because LiveKit always advertises `turns:<domain>:443`.
+   * @default 5349
+   */
+  readonly tlsPort?: number;
+
+  /**
+   * Certificate for `domain`.
+   * @default none; `tls.existingSecret` is required when TURN is enabled
+   */
+  readonly tls?: TurnTlsProps;
+}
+
+/** Props of `TurnRelay`. */
+export interface TurnRelayProps extends TurnProps {
+  /**
+   * Prefix of the prop path used in validation messages.
+   * @default 'livekit.turn'
+   */
+  readonly propPath?: string;
+}
+
+/** Public port of the relay: LiveKit always tells clients `turns:<domain>:443` (pkg/service/roommanager.go). */
+export const TURNS_PUBLIC_PORT = 443;
+const CERT_DIR = '/etc/livekit-turn-tls';
+const CERT_FILE = 'tls.crt';
+const KEY_FILE = 'tls.key';
+const SECRET_FILE_MODE = 0o440;
+
+/**
+ * TURNS on the LiveKit SFU: the `turn` section of LiveKit's config, the certificate volume,
+ * the container port and the LoadBalancer port 443 that the `LiveKit` construct wires in.
+ */
+export class TurnRelay extends Construct {
+  /** The TURN host name. */
+  public readonly domain: string;
+  /** Container port of the TURNS listener. */
+  public readonly tlsPort: number;
+  /** Name of the Secret holding the certificate. */
+  public readonly certificateSecretName: string;
+
+  private readonly certKey: string;
+  private readonly keyKey: string;
+
+  constructor(scope: Construct, id: string, props: TurnRelayProps) {
+    super(scope, id);
+    const path = props.propPath ?? 'livekit.turn';
+    this.domain = props.domain ?? '';
+    this.tlsPort = props.tlsPort ?? 5349;
+    this.certificateSecretName = props.tls?.existingSecret ?? '';
+    this.certKey = props.tls?.certKey ?? 'tls.crt';
+    this.keyKey = props.tls?.keyKey ?? 'tls.key';
+
+    const problems = new Problems();
+    if (props.domain === undefined || props.domain === '') {
+      problems.add(`${path}.domain`, 'is not set', 'a TURN relay without a reachable host name boots but never accepts a connection, so clients behind symmetric NAT join calls with no media', 'set a dedicated name such as "turn.matrix.example.org" whose DNS points at the livekit-rtc LoadBalancer IP');
+    } else if (!isFullyQualifiedDnsName(props.domain)) {
+      problems.add(`${path}.domain`, `${show(props.domain)} is not a fully-qualified lowercase DNS name`, 'LiveKit advertises it to clients and the certificate must match it, so relayed calls fail', 'use a host name such as "turn.matrix.example.org"');
+    }
+    if (props.tls?.existingSecret === undefined || props.tls.existingSecret === '') {
+      problems.add(`${path}.tls.existingSecret`, 'is not set', 'LiveKit terminates TURNS itself and without a certificate the relay never completes a TLS handshake, so NAT-bound clients fail silently', 'create a certificate Secret for turn.domain (e.g. with a cert-manager Certificate) and name it here');
+    } else {
+      checkSecretReference(problems, `${path}.tls.existingSecret`, props.tls.existingSecret, [
+        { path: `${path}.tls.certKey`, key: this.certKey },
+        { path: `${path}.tls.keyKey`, key: this.keyKey },
+      ]);
+    }
+    checkContainerPort(problems, `${path}.tlsPort`, this.tlsPort);
+    this.node.addValidation({ validate: () => problems.all });
+  }
+
+  /** The `turn` section of LiveKit's config.yaml (keys LiveKit really reads). */
+  public get configSection(): Record<string, unknown> {
+    return {
+      enabled: true,
+      domain: this.domain,
+      tls_port: this.tlsPort,
+      cert_file: `${CERT_DIR}/${CERT_FILE}`,
+      key_file: `${CERT_DIR}/${KEY_FILE}`,
+    };
+  }
+
+  /** The certificate volume (group-readable only). */
+  public get volume(): k8s.Volume {
+    return {
+      name: 'turn-tls',
+      secret: {
+        secretName: this.certificateSecretName,
+        items: [{ key: this.certKey, path: CERT_FILE }, { key: this.keyKey, path: KEY_FILE }],
+        defaultMode: SECRET_FILE_MODE,
+      },
+    };
+  }
+
+  /** Where the certificate is mounted: outside LiveKit's config mount. */
+  public get volumeMount(): k8s.VolumeMount {
+    return { name: 'turn-tls', mountPath: CERT_DIR, readOnly: true };
+  }
+
+  /** The TURNS container port. */
+  public get containerPort(): k8s.ContainerPort {
+    return { name: 'turns', containerPort: this.tlsPort, protocol: 'TCP' };
+  }
+
+  /** The LoadBalancer port: public 443 onto the container port. */
+  public get servicePort(): k8s.ServicePort {
+    return { name: 'turns', port: TURNS_PUBLIC_PORT, targetPort: k8s.IntOrString.fromNumber(this.tlsPort), protocol: 'TCP' };
+  }
+}
