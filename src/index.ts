@@ -6,5 +6,5 @@ export * from './lk-jwt';
 export * from './ingress';
 export * from './network-policies';
 export * from './csp';
-export { ImageProps } from './images';
-export { ComponentProps, SchedulingProps } from './pod';
+export type { ImageProps } from './images';
+export type { ComponentProps, SchedulingProps } from './pod';
