@@ -2,9 +2,10 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AppserviceRegistration, appserviceConfig, appserviceTokenEnv, checkAppservices } from './appservices';
 import { ImageProps, TUWUNEL_IMAGE, checkImage, imageReference } from './images';
 import { BASE_NAMES, CONFIG_HASH_ANNOTATION, MAX_STATEFULSET_NAME_LENGTH, prefixed, recommendedLabels, selectorLabels } from './names';
-import { ComponentProps, checkComponentProps, commonPodSpec, configHash, containerSecurityContext, isManagedScope, podSecurityContext, resourceRequirements } from './pod';
+import { ComponentProps, PodPlacementProps, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
 import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, isQuantity, parseUrl, show } from './validation';
 
 /** Where the homeserver keeps its database. */
@@ -47,7 +48,7 @@ export interface RegistrationTokenSecretRef {
 }
 
 /** Settings of the Tuwunel homeserver. */
-export interface HomeserverSettings {
+export interface HomeserverSettings extends PodPlacementProps {
   /**
    * Tuwunel image.
    * @default ghcr.io/matrix-construct/tuwunel:v1.9.0
@@ -107,6 +108,12 @@ export interface HomeserverSettings {
    * @default requests 100m CPU and 256Mi memory, limit 1Gi memory
    */
   readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Appservices (bridges, bots) registered declaratively from the config; tokens come from your Secrets.
+   * @default none (register at runtime with `!admin appservices register` instead)
+   */
+  readonly appservices?: AppserviceRegistration[];
 }
 
 /** Props of a standalone `Homeserver`. */
@@ -158,6 +165,7 @@ export class Homeserver extends Construct {
     this.port = props.clientPort ?? 6167;
     this.selectorLabels = selectorLabels(this.name);
     const allowRegistration = props.allowRegistration ?? true;
+    const appservices = props.appservices ?? [];
     const allowFederation = props.allowFederation ?? true;
     const maxRequestSize = props.maxRequestSize ?? 104857600;
     const persistence = {
@@ -175,6 +183,8 @@ export class Homeserver extends Construct {
       checkServerName(problems, props.serverName);
     }
     checkHomeserverProps(problems, props, this.name, maxRequestSize, allowRegistration, persistence);
+    checkAppservices(problems, appservices);
+    checkPlacement(problems, 'homeserver', props);
 
     // The token reaches Tuwunel as a file from the Secret: an env override would be parsed as
     // TOML, so an all-digit token would not arrive as a string.
@@ -199,6 +209,8 @@ export class Homeserver extends Construct {
         // livekit_url alone (not rtc_transports too), or clients see the transport twice.
         ...(props.livekitServiceUrl !== undefined ? { livekit_url: props.livekitServiceUrl } : {}),
       },
+      // Tokens are not here: they arrive as environment overrides from the user's Secrets.
+      ...(appservices.length > 0 ? { appservice: appserviceConfig(appservices) } : {}),
     };
     this.configToml = toToml({ global });
 
@@ -263,11 +275,12 @@ export class Homeserver extends Construct {
           },
           spec: {
             ...commonPodSpec(props),
+            ...placementPodSpec(props),
             securityContext: podSecurityContext(true),
             containers: [{
               name: 'tuwunel',
               image: imageReference(props.image, TUWUNEL_IMAGE),
-              env: [{ name: 'TUWUNEL_CONFIG', value: `${CONFIG_DIR}/${CONFIG_FILE}` }],
+              env: [{ name: 'TUWUNEL_CONFIG', value: `${CONFIG_DIR}/${CONFIG_FILE}` }, ...appserviceTokenEnv(appservices)],
               ports: [{ name: 'http', containerPort: this.port, protocol: 'TCP' }],
               volumeMounts: mounts,
               // RocksDB may compact or migrate for minutes at start; liveness waits for the startup probe.

@@ -4,12 +4,12 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ImageProps, LK_JWT_IMAGE, checkImage, imageReference } from './images';
 import { LiveKitCredentialsRef } from './livekit';
-import { BASE_NAMES, prefixed, recommendedLabels, selectorLabels } from './names';
-import { ComponentProps, checkComponentProps, commonPodSpec, containerSecurityContext, isManagedScope, podSecurityContext, resourceRequirements } from './pod';
-import { Problems, checkSecretReference, parseUrl, show } from './validation';
+import { BASE_NAMES, CONFIG_HASH_ANNOTATION, prefixed, recommendedLabels, selectorLabels } from './names';
+import { ComponentProps, PodPlacementProps, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
+import { Problems, checkSecretReference, isIpAddress, parseUrl, show } from './validation';
 
 /** Settings of lk-jwt-service, the token broker between Matrix and LiveKit. */
-export interface LkJwtSettings {
+export interface LkJwtSettings extends PodPlacementProps {
   /**
    * lk-jwt-service image; it publishes no version tags, so it is pinned by digest (set `tag` to a `sha-<commit>` tag to use a tag instead).
    * @default ghcr.io/element-hq/lk-jwt-service@sha256:29918567e6b7cd920e2853b4cd6848ce01b79947c3d19a9f1ed5b74f0a2a88bf
@@ -27,6 +27,12 @@ export interface LkJwtSettings {
    * @default requests 10m CPU and 32Mi memory, limit 128Mi memory
    */
   readonly resources?: kplus.ContainerResources;
+
+  /**
+   * In-cluster IP (e.g. the ingress controller's Service IP) the server name resolves to inside the lk-jwt-service pod, via `hostAliases`, so OpenID verification and Twirp room creation work without hairpin NAT or split-horizon DNS.
+   * @default the server name resolves through cluster DNS
+   */
+  readonly serverNameAddress?: string;
 }
 
 /** Props of a standalone `LkJwt`. */
@@ -39,6 +45,12 @@ export interface LkJwtProps extends LkJwtSettings, ComponentProps {
 
   /** Where the LiveKit API key and secret are read from. */
   readonly credentials: LiveKitCredentialsRef;
+
+  /**
+   * A value that changes when inline credentials change, written to the pod template so the pod restarts with new keys.
+   * @default none (credentials from a user-managed Secret)
+   */
+  readonly credentialsHash?: string;
 }
 
 /** lk-jwt-service's fixed listen port (its default `LIVEKIT_JWT_BIND` of `:8080`). */
@@ -69,6 +81,10 @@ export class LkJwt extends Construct {
 
     if (!isManagedScope(scope)) checkComponentProps(problems, props);
     checkImage(problems, 'lkJwt.image', props.image, LK_JWT_IMAGE);
+    checkPlacement(problems, 'lkJwt', props);
+    if (props.serverNameAddress !== undefined && !isIpAddress(props.serverNameAddress)) {
+      problems.add('lkJwt.serverNameAddress', `${show(props.serverNameAddress)} is not an IPv4 or IPv6 address`, 'hostAliases only map names to IP addresses, so the API server rejects the pod', 'use the ClusterIP of the ingress controller Service, e.g. from `kubectl -n ingress-nginx get svc ingress-nginx-controller -o jsonpath={.spec.clusterIP}`');
+    }
     if (!parseUrl(props.livekitUrl, ['wss', 'ws'])) {
       problems.add('livekit.publicUrl', `${show(props.livekitUrl)} is not a ws:// or wss:// URL`, 'lk-jwt-service hands it to browsers, which cannot open a LiveKit connection to it, so calls never connect', 'use the public WebSocket URL of LiveKit, e.g. "wss://matrix.example.org"');
     }
@@ -104,9 +120,15 @@ export class LkJwt extends Construct {
         selector: { matchLabels: this.selectorLabels },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
         template: {
-          metadata: { labels: { ...labels, ...this.selectorLabels } },
+          metadata: {
+            labels: { ...labels, ...this.selectorLabels },
+            annotations: { [CONFIG_HASH_ANNOTATION]: configHash(...env.map((e) => `${e.name}=${e.value ?? ''}`), props.credentialsHash ?? '') },
+          },
           spec: {
             ...commonPodSpec(props),
+            ...placementPodSpec(props),
+            // The server name (and LIVEKIT_URL's host, when it is the server name) resolve to the in-cluster ingress.
+            hostAliases: props.serverNameAddress !== undefined ? [{ ip: props.serverNameAddress, hostnames: [props.serverName] }] : undefined,
             securityContext: podSecurityContext(false),
             containers: [{
               name: 'lk-jwt-service',

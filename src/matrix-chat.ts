@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ContentSecurityPolicySources, contentSecurityPolicySources, mergeContentSecurityPolicy } from './csp';
+import { GatewayApiRoutingOptions, MatrixHttpRoute, Routing, RoutingKind } from './gateway-routes';
 import { Homeserver, HomeserverSettings, checkServerName } from './homeserver';
 import { MatrixIngress, MatrixIngressOptions } from './ingress';
 import { LiveKit, LiveKitSettings, liveKitCredentials } from './livekit';
@@ -9,7 +10,7 @@ import { BASE_NAMES, MAX_NAME_LENGTH, prefixed } from './names';
 import { MatrixNetworkPolicies } from './network-policies';
 import { SchedulingProps, checkComponentProps, markManagedScope } from './pod';
 import { TurnRelay } from './turn-relay';
-import { Problems, parseUrl, show } from './validation';
+import { Problems, isObjectName, parseUrl, show } from './validation';
 
 /** The homeserver part of `MatrixChat`. */
 export interface MatrixChatHomeserverOptions extends HomeserverSettings {
@@ -45,6 +46,12 @@ export interface NetworkPolicyOptions {
    * @default true
    */
   readonly enabled?: boolean;
+
+  /**
+   * Namespace of the ingress controller (or Gateway implementation): the homeserver and lk-jwt-service then admit HTTP only from it and from the stack's own pods; LiveKit media stays open.
+   * @default HTTP admitted from any source, as the reference chart's in-namespace assumption would otherwise drop the ingress controller's traffic
+   */
+  readonly ingressControllerNamespace?: string;
 }
 
 /** Props of `MatrixChat`. */
@@ -83,10 +90,16 @@ export interface MatrixChatProps {
   readonly networkPolicy?: NetworkPolicyOptions;
 
   /**
-   * The Ingress on the server name.
+   * The Ingress on the server name (with `Routing.ingress()`).
    * @default enabled, class nginx, no TLS
    */
   readonly ingress?: MatrixIngressOptions;
+
+  /**
+   * How public HTTP reaches the stack: an Ingress, or Gateway API HTTPRoutes attached to your Gateway.
+   * @default Routing.ingress()
+   */
+  readonly routing?: Routing;
 
   /**
    * Node selector, tolerations and affinity for every pod.
@@ -122,8 +135,10 @@ export class MatrixChat extends Construct {
   public readonly turnRelay?: TurnRelay;
   /** lk-jwt-service, unless disabled. */
   public readonly lkJwt?: LkJwt;
-  /** The Ingress, unless disabled or there is nothing to route. */
+  /** The Ingress, unless disabled, replaced by Gateway API routing, or there is nothing to route. */
   public readonly ingress?: MatrixIngress;
+  /** The Gateway API HTTPRoute, with `Routing.gatewayApi()`. */
+  public readonly httpRoute?: MatrixHttpRoute;
   /** The NetworkPolicies, unless disabled. */
   public readonly networkPolicies?: MatrixNetworkPolicies;
   /** Origins a web app embedding the chat must allow in its Content-Security-Policy. */
@@ -140,7 +155,9 @@ export class MatrixChat extends Construct {
     const livekitBundled = props.livekit?.enabled ?? true;
     const lkJwtEnabled = props.lkJwt?.enabled ?? true;
     const networkPoliciesEnabled = props.networkPolicy?.enabled ?? true;
-    const ingressEnabled = props.ingress?.enabled ?? true;
+    const routing = props.routing ?? Routing.ingress();
+    const gatewayApi: GatewayApiRoutingOptions | undefined = routing.kind === RoutingKind.GATEWAY_API ? routing.gatewayApiOptions : undefined;
+    const ingressEnabled = !gatewayApi && (props.ingress?.enabled ?? true);
     const common = {
       namePrefix: props.namePrefix,
       labels: props.labels,
@@ -161,6 +178,19 @@ export class MatrixChat extends Construct {
     }
     if (!livekitBundled) {
       checkExternalLiveKit(problems, props, lkJwtEnabled);
+    }
+    if (gatewayApi && props.ingress !== undefined) {
+      problems.add('ingress', 'is set while routing is Routing.gatewayApi()', 'no Ingress is created with Gateway API routing, so these settings would be silently ignored', 'remove ingress, or configure TLS, allow-lists and timeouts on your Gateway and its policies');
+    }
+    if (props.livekit?.webhooks?.enabled && livekitBundled && !lkJwtEnabled) {
+      problems.add('livekit.webhooks.enabled', 'is true while lkJwt.enabled is false', 'LiveKit would post every webhook to a lk-jwt-service that does not exist', 'enable lkJwt, or disable livekit.webhooks');
+    }
+    const ingressNamespace = props.networkPolicy?.ingressControllerNamespace;
+    if (ingressNamespace !== undefined && !isObjectName(ingressNamespace)) {
+      problems.add('networkPolicy.ingressControllerNamespace', `${show(ingressNamespace)} is not a namespace name`, 'the policy would admit no namespace, so every public request to the homeserver and lk-jwt-service is dropped', 'name the ingress controller\'s namespace, e.g. "ingress-nginx"');
+    }
+    if (ingressNamespace !== undefined && props.livekit?.scaleOut?.enabled && props.livekit?.webhooks?.enabled) {
+      problems.add('networkPolicy.ingressControllerNamespace', 'is set while scale-out LiveKit sends webhooks', 'host-network SFU pods reach lk-jwt-service from node addresses, which a namespace or pod selector does not admit, so every webhook is dropped', 'leave ingressControllerNamespace unset in this combination, or disable livekit.webhooks');
     }
 
     if (homeserverEnabled) {
@@ -183,20 +213,34 @@ export class MatrixChat extends Construct {
         // Validation reports a missing URL; the placeholder keeps construction going so all errors surface together.
         livekitUrl: this.livekitPublicUrl ?? '',
         credentials: this.livekit?.credentials ?? liveKitCredentials(props.livekit?.keys, props.namePrefix),
+        credentialsHash: this.livekit?.credentialsHash,
       });
     }
 
-    if (ingressEnabled && (this.homeserver || this.lkJwt || this.livekit)) {
+    const backends = {
+      homeserver: this.homeserver ? { serviceName: this.homeserver.name, port: this.homeserver.port } : undefined,
+      lkJwt: this.lkJwt ? { serviceName: this.lkJwt.name, port: this.lkJwt.port } : undefined,
+      livekitSignaling: this.livekit ? { serviceName: this.livekit.signalingServiceName, port: this.livekit.signalingPort } : undefined,
+    };
+    const anythingToRoute = this.homeserver || this.lkJwt || this.livekit;
+    if (ingressEnabled && anythingToRoute) {
       this.ingress = new MatrixIngress(this, 'ingress', {
         ...props.ingress,
+        ...backends,
         serverName,
         namePrefix: props.namePrefix,
         labels: props.labels,
         namespace: Chart.of(this).namespace,
         maxRequestSize: props.homeserver?.maxRequestSize,
-        homeserver: this.homeserver ? { serviceName: this.homeserver.name, port: this.homeserver.port } : undefined,
-        lkJwt: this.lkJwt ? { serviceName: this.lkJwt.name, port: this.lkJwt.port } : undefined,
-        livekitSignaling: this.livekit ? { serviceName: this.livekit.signalingServiceName, port: this.livekit.signalingPort } : undefined,
+      });
+    }
+    if (gatewayApi && anythingToRoute) {
+      this.httpRoute = new MatrixHttpRoute(this, 'http-route', {
+        ...backends,
+        serverName,
+        parentRefs: gatewayApi.parentRefs,
+        namePrefix: props.namePrefix,
+        labels: props.labels,
       });
     }
 
@@ -207,6 +251,7 @@ export class MatrixChat extends Construct {
         homeserver: this.homeserver,
         livekit: this.livekit,
         lkJwt: this.lkJwt,
+        ingressControllerNamespace: ingressNamespace,
       });
     }
 

@@ -21,6 +21,7 @@ export const BASE_NAMES = {
   lkJwt: 'lk-jwt-service',
   lkJwtPolicy: 'lk-jwt-service-policy',
   ingress: 'matrix-ingress',
+  httpRoute: 'matrix-route',
   traefikRedirect: 'matrix-redirect-https',
   traefikAllowList: 'matrix-ipallowlist',
   traefikChain: 'matrix-chain',

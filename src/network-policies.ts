@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Homeserver } from './homeserver';
 import { ListenerPort, LiveKit } from './livekit';
 import { LkJwt } from './lk-jwt';
-import { BASE_NAMES, prefixed, recommendedLabels } from './names';
+import { BASE_NAMES, SELECTOR_LABEL, prefixed, recommendedLabels } from './names';
 
 /** Props of `MatrixNetworkPolicies`. */
 export interface MatrixNetworkPoliciesProps {
@@ -37,6 +37,12 @@ export interface MatrixNetworkPoliciesProps {
    * @default no lk-jwt-service policy
    */
   readonly lkJwt?: LkJwt;
+
+  /**
+   * Namespace of the ingress controller (or Gateway): when set, the homeserver and lk-jwt-service admit HTTP only from it and from the stack's own pods.
+   * @default HTTP admitted from any source
+   */
+  readonly ingressControllerNamespace?: string;
 }
 
 /**
@@ -57,26 +63,33 @@ export class MatrixNetworkPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: MatrixNetworkPoliciesProps) {
     super(scope, id);
-    const policy = (constructId: string, baseName: string, selector: Record<string, string>, ports: ListenerPort[]) => {
+    // The stack's own pods, by their stable selector labels (e.g. LiveKit's webhooks to lk-jwt-service).
+    const stackPods = [props.homeserver, props.livekit, props.lkJwt].filter((c) => c !== undefined).map((c) => c!.selectorLabels[SELECTOR_LABEL]);
+    const httpSources: k8s.NetworkPolicyPeer[] | undefined = props.ingressControllerNamespace === undefined ? undefined : [
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.ingressControllerNamespace } } },
+      { podSelector: { matchExpressions: [{ key: SELECTOR_LABEL, operator: 'In', values: stackPods }] } },
+    ];
+    const policy = (constructId: string, baseName: string, selector: Record<string, string>, ports: ListenerPort[], from?: k8s.NetworkPolicyPeer[]) => {
       const name = prefixed(props.namePrefix, baseName);
       return new k8s.KubeNetworkPolicy(this, constructId, {
         metadata: { name, labels: recommendedLabels('matrix-chat', 'network-policy', name, props.labels) },
         spec: {
           podSelector: { matchLabels: selector },
           policyTypes: ['Ingress', 'Egress'],
-          ingress: [{ ports: ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol })) }],
+          ingress: [{ ...(from ? { from } : {}), ports: ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol })) }],
           egress: [{}],
         },
       });
     };
     if (props.homeserver) {
-      this.homeserverPolicy = policy('homeserver', BASE_NAMES.homeserverPolicy, props.homeserver.selectorLabels, [{ port: props.homeserver.port, protocol: 'TCP' }]);
+      this.homeserverPolicy = policy('homeserver', BASE_NAMES.homeserverPolicy, props.homeserver.selectorLabels, [{ port: props.homeserver.port, protocol: 'TCP' }], httpSources);
     }
-    if (props.livekit) {
+    // Host-network SFU pods (scale-out mode) are outside NetworkPolicy's reach: no policy for them.
+    if (props.livekit && !props.livekit.hostNetwork) {
       this.livekitPolicy = policy('livekit', BASE_NAMES.livekitPolicy, props.livekit.selectorLabels, props.livekit.listenerPorts);
     }
     if (props.lkJwt) {
-      this.lkJwtPolicy = policy('lk-jwt', BASE_NAMES.lkJwtPolicy, props.lkJwt.selectorLabels, [{ port: props.lkJwt.port, protocol: 'TCP' }]);
+      this.lkJwtPolicy = policy('lk-jwt', BASE_NAMES.lkJwtPolicy, props.lkJwt.selectorLabels, [{ port: props.lkJwt.port, protocol: 'TCP' }], httpSources);
     }
   }
 

@@ -52,6 +52,36 @@ export interface ComponentProps {
   readonly imagePullSecrets?: string[];
 }
 
+/** Per-component pod placement: priority and spreading. */
+export interface PodPlacementProps {
+  /**
+   * PriorityClass of the component's pods.
+   * @default the cluster's default priority
+   */
+  readonly priorityClassName?: string;
+
+  /**
+   * Topology spread constraints of the component's pods (label selectors must match the pod's `app` label to have an effect).
+   * @default none
+   */
+  readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
+}
+
+/** Pod spec fields from per-component placement props. */
+export function placementPodSpec(props: PodPlacementProps): Pick<k8s.PodSpec, 'priorityClassName' | 'topologySpreadConstraints'> {
+  return {
+    priorityClassName: props.priorityClassName,
+    topologySpreadConstraints: props.topologySpreadConstraints && props.topologySpreadConstraints.length > 0 ? props.topologySpreadConstraints : undefined,
+  };
+}
+
+/** Validates per-component placement props. */
+export function checkPlacement(problems: Problems, path: string, props: PodPlacementProps): void {
+  if (props.priorityClassName !== undefined && !isObjectName(props.priorityClassName)) {
+    problems.add(`${path}.priorityClassName`, `${show(props.priorityClassName)} is not a PriorityClass name`, 'the API server rejects pods naming a PriorityClass that cannot exist', 'name an existing PriorityClass');
+  }
+}
+
 /** Fixed non-root identity the images run as (they need no root and define no USER). */
 export const RUN_AS_USER = 10001;
 export const RUN_AS_GROUP = 10001;
@@ -174,4 +204,12 @@ export function markManagedScope(scope: object): void {
 
 export function isManagedScope(scope: object): boolean {
   return managedScopes.has(scope);
+}
+
+/** A key of a user-managed Secret. */
+export interface SecretKeyReference {
+  /** Name of the Secret in the chart's namespace. */
+  readonly name: string;
+  /** Key inside the Secret. */
+  readonly key: string;
 }

@@ -1,14 +1,42 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, show } from './validation';
+import { BASE_NAMES, prefixed, recommendedLabels } from './names';
+import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, show } from './validation';
+
+/** Kind of a cert-manager issuer. */
+export enum IssuerKind {
+  /** A namespaced `Issuer` in the chart's namespace. */
+  ISSUER = 'Issuer',
+  /** A cluster-wide `ClusterIssuer`. */
+  CLUSTER_ISSUER = 'ClusterIssuer',
+}
+
+/** A cert-manager issuer. */
+export interface CertificateIssuerRef {
+  /** Name of the issuer. */
+  readonly name: string;
+
+  /**
+   * Kind of the issuer.
+   * @default IssuerKind.CLUSTER_ISSUER
+   */
+  readonly kind?: IssuerKind;
+}
 
 /** The certificate LiveKit's TURNS listener presents. */
 export interface TurnTlsProps {
   /**
    * Name of a Secret holding a certificate and key for `turn.domain` (e.g. issued by cert-manager).
-   * @default none; required when TURN is enabled
+   * @default none; required when TURN is enabled, unless `issuer` is set
    */
   readonly existingSecret?: string;
+
+  /**
+   * cert-manager issuer for a managed certificate: a `Certificate` for `turn.domain` is emitted and its Secret mounted. Use a DNS-01 issuer: the TURN domain points at the RTC LoadBalancer, which does not serve HTTP-01 challenges.
+   * @default none; bring your own Secret with `existingSecret`
+   */
+  readonly issuer?: CertificateIssuerRef;
 
   /**
    * Key of the Secret holding the PEM certificate (chain).
@@ -53,6 +81,18 @@ export interface TurnProps {
 /** Props of `TurnRelay`. */
 export interface TurnRelayProps extends TurnProps {
   /**
+   * Prefix for the names of generated objects (the managed Certificate and its Secret).
+   * @default ''
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * Labels added to generated objects.
+   * @default none
+   */
+  readonly labels?: Record<string, string>;
+
+  /**
    * Prefix of the prop path used in validation messages.
    * @default 'livekit.turn'
    */
@@ -77,6 +117,8 @@ export class TurnRelay extends Construct {
   public readonly tlsPort: number;
   /** Name of the Secret holding the certificate. */
   public readonly certificateSecretName: string;
+  /** The cert-manager Certificate, when `tls.issuer` is set. */
+  public readonly certificate?: ApiObject;
 
   private readonly certKey: string;
   private readonly keyKey: string;
@@ -86,7 +128,8 @@ export class TurnRelay extends Construct {
     const path = props.propPath ?? 'livekit.turn';
     this.domain = props.domain ?? '';
     this.tlsPort = props.tlsPort ?? 5349;
-    this.certificateSecretName = props.tls?.existingSecret ?? '';
+    const issuer = props.tls?.issuer;
+    this.certificateSecretName = props.tls?.existingSecret ?? (issuer ? prefixed(props.namePrefix, BASE_NAMES.turnCertificate) : '');
     this.certKey = props.tls?.certKey ?? 'tls.crt';
     this.keyKey = props.tls?.keyKey ?? 'tls.key';
 
@@ -96,8 +139,21 @@ export class TurnRelay extends Construct {
     } else if (!isFullyQualifiedDnsName(props.domain)) {
       problems.add(`${path}.domain`, `${show(props.domain)} is not a fully-qualified lowercase DNS name`, 'LiveKit advertises it to clients and the certificate must match it, so relayed calls fail', 'use a host name such as "turn.matrix.example.org"');
     }
-    if (props.tls?.existingSecret === undefined || props.tls.existingSecret === '') {
-      problems.add(`${path}.tls.existingSecret`, 'is not set', 'LiveKit terminates TURNS itself and without a certificate the relay never completes a TLS handshake, so NAT-bound clients fail silently', 'create a certificate Secret for turn.domain (e.g. with a cert-manager Certificate) and name it here');
+    if (issuer && props.tls?.existingSecret) {
+      problems.add(`${path}.tls.issuer`, 'is set together with turn.tls.existingSecret', 'the relay can mount only one certificate Secret, and a managed Certificate would overwrite yours', 'remove turn.tls.issuer (bring your own Secret) or turn.tls.existingSecret (let cert-manager manage it)');
+    }
+    if (issuer) {
+      if (!isObjectName(issuer.name)) {
+        problems.add(`${path}.tls.issuer.name`, `${show(issuer.name)} is not an issuer name`, 'cert-manager finds no issuer, never issues the certificate, and the relay never starts', 'name an existing Issuer or ClusterIssuer');
+      }
+      if (issuer.kind !== undefined && !Object.values(IssuerKind).includes(issuer.kind)) {
+        problems.add(`${path}.tls.issuer.kind`, `${show(issuer.kind)} is not Issuer or ClusterIssuer`, 'cert-manager rejects the Certificate', 'use IssuerKind.ISSUER or IssuerKind.CLUSTER_ISSUER');
+      }
+      if (this.certKey !== 'tls.crt' || this.keyKey !== 'tls.key') {
+        problems.add(`${path}.tls.certKey`, 'names a key other than tls.crt/tls.key while turn.tls.issuer is set', 'cert-manager always writes tls.crt and tls.key, so the relay would mount keys that do not exist and never start', 'remove turn.tls.certKey and turn.tls.keyKey');
+      }
+    } else if (props.tls?.existingSecret === undefined || props.tls.existingSecret === '') {
+      problems.add(`${path}.tls.existingSecret`, 'is not set', 'LiveKit terminates TURNS itself and without a certificate the relay never completes a TLS handshake, so NAT-bound clients fail silently', 'create a certificate Secret for turn.domain and name it here, or set turn.tls.issuer to have cert-manager issue one');
     } else {
       checkSecretReference(problems, `${path}.tls.existingSecret`, props.tls.existingSecret, [
         { path: `${path}.tls.certKey`, key: this.certKey },
@@ -105,6 +161,21 @@ export class TurnRelay extends Construct {
       ]);
     }
     checkContainerPort(problems, `${path}.tlsPort`, this.tlsPort);
+
+    if (issuer) {
+      const name = prefixed(props.namePrefix, BASE_NAMES.turnCertificate);
+      this.certificate = new ApiObject(this, 'certificate', {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: { name, labels: recommendedLabels('livekit', 'turn-relay', name, props.labels) },
+        spec: {
+          secretName: this.certificateSecretName,
+          dnsNames: [this.domain],
+          issuerRef: { name: issuer.name, kind: issuer.kind ?? IssuerKind.CLUSTER_ISSUER, group: 'cert-manager.io' },
+          privateKey: { rotationPolicy: 'Always' },
+        },
+      } as any);
+    }
     this.node.addValidation({ validate: () => problems.all });
   }
 

@@ -1,0 +1,148 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IngressBackendRef, matrixRoutes } from './ingress';
+import { BASE_NAMES, prefixed, recommendedLabels } from './names';
+import { Problems, isObjectName, show } from './validation';
+
+/** A Gateway the routes attach to. */
+export interface GatewayParentRef {
+  /** Name of the Gateway. */
+  readonly name: string;
+
+  /**
+   * Namespace of the Gateway (its listener must allow routes from the chart's namespace).
+   * @default the chart's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Listener of the Gateway to attach to, e.g. its HTTPS listener.
+   * @default every listener that accepts the route
+   */
+  readonly sectionName?: string;
+}
+
+/** Options of Gateway API routing. */
+export interface GatewayApiRoutingOptions {
+  /** The Gateways the HTTPRoute attaches to. */
+  readonly parentRefs: GatewayParentRef[];
+}
+
+/** How public HTTP traffic reaches the stack. */
+export enum RoutingKind {
+  /** A networking.k8s.io/v1 Ingress. */
+  INGRESS = 'INGRESS',
+  /** Gateway API HTTPRoutes (gateway.networking.k8s.io/v1). */
+  GATEWAY_API = 'GATEWAY_API',
+}
+
+/** The routing choice of `MatrixChat`: an Ingress (default) or Gateway API HTTPRoutes. */
+export class Routing {
+  /** Route through an Ingress, configured by `MatrixChatProps.ingress`. */
+  public static ingress(): Routing {
+    return new Routing(RoutingKind.INGRESS, undefined);
+  }
+
+  /** Route through Gateway API HTTPRoutes attached to your Gateway. */
+  public static gatewayApi(options: GatewayApiRoutingOptions): Routing {
+    return new Routing(RoutingKind.GATEWAY_API, options);
+  }
+
+  private constructor(
+    /** The kind of routing. */
+    public readonly kind: RoutingKind,
+    /** Gateway API options, for `RoutingKind.GATEWAY_API`. */
+    public readonly gatewayApiOptions?: GatewayApiRoutingOptions,
+  ) {}
+}
+
+/** Props of `MatrixHttpRoute`. */
+export interface MatrixHttpRouteProps {
+  /** Host the route serves: the Matrix server name. */
+  readonly serverName: string;
+
+  /** The Gateways to attach to. */
+  readonly parentRefs: GatewayParentRef[];
+
+  /**
+   * Prefix for every object name.
+   * @default ''
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * Labels added to every object.
+   * @default none
+   */
+  readonly labels?: Record<string, string>;
+
+  /**
+   * The homeserver Service.
+   * @default no homeserver routes
+   */
+  readonly homeserver?: IngressBackendRef;
+
+  /**
+   * The lk-jwt-service Service.
+   * @default no lk-jwt-service routes
+   */
+  readonly lkJwt?: IngressBackendRef;
+
+  /**
+   * The LiveKit signaling Service (bundled SFU only).
+   * @default no LiveKit routes
+   */
+  readonly livekitSignaling?: IngressBackendRef;
+}
+
+/**
+ * One Gateway API HTTPRoute on the server name with the same paths and backends as
+ * `MatrixIngress` (one rule per backend).
+ */
+export class MatrixHttpRoute extends Construct {
+  /** The HTTPRoute. */
+  public readonly route: ApiObject;
+
+  constructor(scope: Construct, id: string, props: MatrixHttpRouteProps) {
+    super(scope, id);
+    const problems = new Problems();
+    const name = prefixed(props.namePrefix, BASE_NAMES.httpRoute);
+    if (props.parentRefs.length === 0) {
+      problems.add('routing.parentRefs', 'is empty', 'an HTTPRoute attached to no Gateway serves nothing, so the homeserver is unreachable', 'name the Gateway that serves the server name');
+    }
+    props.parentRefs.forEach((ref, index) => {
+      if (!isObjectName(ref.name)) problems.add(`routing.parentRefs[${index}].name`, `${show(ref.name)} is not a Gateway name`, 'the route never attaches and nothing is reachable', 'name an existing Gateway');
+      if (ref.namespace !== undefined && !isObjectName(ref.namespace)) problems.add(`routing.parentRefs[${index}].namespace`, `${show(ref.namespace)} is not a namespace name`, 'the route never attaches and nothing is reachable', 'name the Gateway\'s namespace');
+      if (ref.sectionName !== undefined && !isObjectName(ref.sectionName)) problems.add(`routing.parentRefs[${index}].sectionName`, `${show(ref.sectionName)} is not a listener name`, 'the route never attaches and nothing is reachable', 'name a listener of the Gateway, e.g. "https"');
+    });
+
+    // Group the fixed route list by backend: one rule per Service, matching its path prefixes.
+    const rules: Array<{ backend: IngressBackendRef; paths: string[] }> = [];
+    for (const route of matrixRoutes(props)) {
+      const rule = rules.find((r) => r.backend === route.backend);
+      if (rule) rule.paths.push(route.path);
+      else rules.push({ backend: route.backend, paths: [route.path] });
+    }
+
+    this.route = new ApiObject(this, 'route', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name, labels: recommendedLabels('matrix-chat', 'routing', name, props.labels) },
+      spec: {
+        parentRefs: props.parentRefs.map((ref) => ({
+          group: 'gateway.networking.k8s.io',
+          kind: 'Gateway',
+          name: ref.name,
+          ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}),
+          ...(ref.sectionName !== undefined ? { sectionName: ref.sectionName } : {}),
+        })),
+        hostnames: [props.serverName],
+        rules: rules.map((rule) => ({
+          matches: rule.paths.map((path) => ({ path: { type: 'PathPrefix', value: path } })),
+          backendRefs: [{ name: rule.backend.serviceName, port: rule.backend.port }],
+        })),
+      },
+    } as any);
+    this.node.addValidation({ validate: () => problems.all });
+  }
+}
