@@ -46,6 +46,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   depsUpgrade: false,
   pullRequestTemplate: false,
 
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+  },
+
   jestOptions: {
     // projen's default passes --updateSnapshot, which rewrites snapshots and makes them unable to fail.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,

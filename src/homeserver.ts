@@ -334,7 +334,14 @@ export function checkServerName(problems: Problems, serverName: unknown): void {
   }
 }
 
-function checkHomeserverProps(problems: Problems, props: HomeserverProps, name: string, maxRequestSize: number, allowRegistration: boolean, persistence: ResolvedPersistence): void {
+function checkHomeserverProps(
+  problems: Problems,
+  props: HomeserverProps,
+  name: string,
+  maxRequestSize: number,
+  allowRegistration: boolean,
+  persistence: ResolvedPersistence,
+): void {
   if (name.length > MAX_STATEFULSET_NAME_LENGTH) {
     problems.add('namePrefix', `makes the StatefulSet name "${name}" ${name.length} characters long`, `StatefulSet names over ${MAX_STATEFULSET_NAME_LENGTH} characters give pods a controller-revision-hash label Kubernetes rejects`, 'use a shorter namePrefix');
   }

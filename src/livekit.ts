@@ -494,7 +494,10 @@ export class LiveKit extends Construct {
     ];
     this.listenerPorts = containerPorts.map((p) => ({ port: p.containerPort, protocol: p.protocol ?? 'TCP' }));
 
-    const secretEnv = (name: string, ref: { name: string; key: string }): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+    const secretEnv = (name: string, ref: { name: string; key: string }): k8s.EnvVar => ({
+      name,
+      valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } },
+    });
     const env: k8s.EnvVar[] = [
       secretEnv('LIVEKIT_KEYS', { name: this.credentials.secretName, key: this.credentials.livekitKeysKey }),
       ...(webhooks ? [secretEnv('LIVEKIT_WEBHOOK_API_KEY', { name: this.credentials.secretName, key: this.credentials.apiKeyKey })] : []),
@@ -586,7 +589,7 @@ export class LiveKit extends Construct {
         metadata: {
           name: rtcServiceName,
           labels: { ...labels, ...props.rtc?.serviceLabels, [SERVICE_ROLE_LABEL]: 'rtc' },
-          annotations: props.rtc?.serviceAnnotations && Object.keys(props.rtc.serviceAnnotations).length > 0 ? { ...props.rtc.serviceAnnotations } : undefined,
+          annotations: nonEmpty(props.rtc?.serviceAnnotations),
         },
         spec: {
           type: 'LoadBalancer',
@@ -644,6 +647,10 @@ function withHostAntiAffinity(affinity: k8s.Affinity | undefined, selector: Reco
       requiredDuringSchedulingIgnoredDuringExecution: [...(affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []), term],
     },
   };
+}
+
+function nonEmpty(map: Record<string, string> | undefined): Record<string, string> | undefined {
+  return map && Object.keys(map).length > 0 ? { ...map } : undefined;
 }
 
 function base64(value: string): string {

@@ -69,7 +69,13 @@ export class MatrixNetworkPolicies extends Construct {
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.ingressControllerNamespace } } },
       { podSelector: { matchExpressions: [{ key: SELECTOR_LABEL, operator: 'In', values: stackPods }] } },
     ];
-    const policy = (constructId: string, baseName: string, selector: Record<string, string>, ports: ListenerPort[], from?: k8s.NetworkPolicyPeer[]) => {
+    const policy = (
+      constructId: string,
+      baseName: string,
+      selector: Record<string, string>,
+      ports: ListenerPort[],
+      from?: k8s.NetworkPolicyPeer[],
+    ) => {
       const name = prefixed(props.namePrefix, baseName);
       return new k8s.KubeNetworkPolicy(this, constructId, {
         metadata: { name, labels: recommendedLabels('matrix-chat', 'network-policy', name, props.labels) },

@@ -71,7 +71,7 @@ export interface PodPlacementProps {
 export function placementPodSpec(props: PodPlacementProps): Pick<k8s.PodSpec, 'priorityClassName' | 'topologySpreadConstraints'> {
   return {
     priorityClassName: props.priorityClassName,
-    topologySpreadConstraints: props.topologySpreadConstraints && props.topologySpreadConstraints.length > 0 ? props.topologySpreadConstraints : undefined,
+    topologySpreadConstraints: props.topologySpreadConstraints?.length ? props.topologySpreadConstraints : undefined,
   };
 }
 
@@ -162,7 +162,12 @@ function sizeQuantity(size: Size): string {
  * Converts kplus resources to the Kubernetes form, filling what the user left out from the
  * component's defaults (every container gets CPU and memory requests and a memory limit).
  */
-export function resourceRequirements(problems: Problems, path: string, resources: kplus.ContainerResources | undefined, defaults: ResourceDefaults): k8s.ResourceRequirements {
+export function resourceRequirements(
+  problems: Problems,
+  path: string,
+  resources: kplus.ContainerResources | undefined,
+  defaults: ResourceDefaults,
+): k8s.ResourceRequirements {
   const requests: Record<string, k8s.Quantity> = {};
   const limits: Record<string, k8s.Quantity> = {};
   const convert = (field: string, produce: () => string | undefined, target: Record<string, k8s.Quantity>, key: string, fallback?: string) => {
