@@ -4,7 +4,12 @@ import { parse as parseYamlText } from 'yaml';
 import { MatrixChat, MatrixChatProps } from '../src';
 
 /** A Kubernetes object as synthesized. */
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: any;
+}
 
 /** A valid secret of 40 characters for inline-credential tests (never used outside tests). */
 export const TEST_API_SECRET = 'test-secret-0123456789abcdefghijklmnopqr';
