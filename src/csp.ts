@@ -42,24 +42,26 @@ const DIRECTIVES: Array<[keyof ContentSecurityPolicySources, string]> = [
 
 /**
  * Adds the sources to a Content-Security-Policy header value: appended to each directive
- * that exists (without duplicates), and the directive created where it is missing.
+ * that exists (without duplicates), and the directive created where it is missing. A created
+ * directive starts from `default-src`'s sources, which it replaces as the fallback, so the page
+ * keeps every permission it had.
  */
 export function mergeContentSecurityPolicy(policy: string, sources: ContentSecurityPolicySources): string {
   const directives = policy.split(';').map((d) => d.trim()).filter((d) => d.length > 0);
+  const nameOf = (directive: string) => directive.split(/\s+/)[0].toLowerCase();
+  const sourcesOf = (directive: string) => directive.split(/\s+/).slice(1)
+    // 'none' cannot be combined with sources; the sources replace it.
+    .filter((t) => t.toLowerCase() !== "'none'");
+  const fallback = directives.find((d) => nameOf(d) === 'default-src');
   for (const [field, directive] of DIRECTIVES) {
     const wanted = sources[field];
     if (wanted.length === 0) continue;
-    const index = directives.findIndex((d) => d.split(/\s+/)[0].toLowerCase() === directive);
-    if (index === -1) {
-      directives.push([directive, ...wanted].join(' '));
-      continue;
-    }
-    const tokens = directives[index].split(/\s+/);
-    // 'none' cannot be combined with sources; the sources replace it.
-    const existing = tokens.slice(1).filter((t) => t.toLowerCase() !== "'none'");
-    const merged = [...existing];
+    const index = directives.findIndex((d) => nameOf(d) === directive);
+    const merged = index === -1 ? (fallback ? sourcesOf(fallback) : []) : sourcesOf(directives[index]);
     for (const source of wanted) if (!merged.includes(source)) merged.push(source);
-    directives[index] = [tokens[0], ...merged].join(' ');
+    const text = [directive, ...merged].join(' ');
+    if (index === -1) directives.push(text);
+    else directives[index] = text;
   }
   return directives.join('; ');
 }

@@ -9,5 +9,5 @@ export * from './csp';
 export * from './gateway-routes';
 export type { ImageProps } from './images';
 export type { ComponentProps, PodPlacementProps, SchedulingProps, SecretKeyReference } from './pod';
-export * from './appservices';
+export type { AppserviceNamespace, AppserviceRegistration, AppserviceTokensSecret } from './appservices';
 export * from './helm-values';

@@ -85,13 +85,17 @@ export class LkJwt extends Construct {
     if (props.serverNameAddress !== undefined && !isIpAddress(props.serverNameAddress)) {
       problems.add('lkJwt.serverNameAddress', `${show(props.serverNameAddress)} is not an IPv4 or IPv6 address`, 'hostAliases only map names to IP addresses, so the API server rejects the pod', 'use the ClusterIP of the ingress controller Service, e.g. from `kubectl -n ingress-nginx get svc ingress-nginx-controller -o jsonpath={.spec.clusterIP}`');
     }
-    if (!parseUrl(props.livekitUrl, ['wss', 'ws'])) {
+    // Inside MatrixChat the URL and the Secret reference are validated once, against the props the user set.
+    const managed = isManagedScope(scope);
+    if (!managed && !parseUrl(props.livekitUrl, ['wss', 'ws'])) {
       problems.add('livekit.publicUrl', `${show(props.livekitUrl)} is not a ws:// or wss:// URL`, 'lk-jwt-service hands it to browsers, which cannot open a LiveKit connection to it, so calls never connect', 'use the public WebSocket URL of LiveKit, e.g. "wss://matrix.example.org"');
     }
-    checkSecretReference(problems, 'livekit.keys.existingSecret', props.credentials.secretName, [
-      { path: 'livekit.keys.existingSecret.apiKeyKey', key: props.credentials.apiKeyKey },
-      { path: 'livekit.keys.existingSecret.apiSecretKey', key: props.credentials.apiSecretKey },
-    ]);
+    if (!managed) {
+      checkSecretReference(problems, 'livekit.keys.existingSecret', props.credentials.secretName, [
+        { path: 'livekit.keys.existingSecret.apiKeyKey', key: props.credentials.apiKeyKey },
+        { path: 'livekit.keys.existingSecret.apiSecretKey', key: props.credentials.apiSecretKey },
+      ]);
+    }
 
     const secretEnv = (name: string, key: string): k8s.EnvVar => ({
       name,

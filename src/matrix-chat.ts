@@ -10,7 +10,7 @@ import { BASE_NAMES, MAX_NAME_LENGTH, prefixed } from './names';
 import { MatrixNetworkPolicies } from './network-policies';
 import { SchedulingProps, checkComponentProps, markManagedScope } from './pod';
 import { TurnRelay } from './turn-relay';
-import { Problems, isObjectName, parseUrl, show } from './validation';
+import { Problems, checkSecretReference, isObjectName, parseUrl, show } from './validation';
 
 /** The homeserver part of `MatrixChat`. */
 export interface MatrixChatHomeserverOptions extends HomeserverSettings {
@@ -298,7 +298,13 @@ function checkExternalLiveKit(problems: Problems, props: MatrixChatProps, lkJwtE
     problems.add('livekit.keys.apiKey', 'inline credentials are set while livekit.enabled is false', 'the bundled livekit-secret only exists with the bundled SFU, so the values would be silently ignored', 'put the external LiveKit\'s key and secret in a Secret and set livekit.keys.existingSecret.name');
   }
   if (!lkJwtEnabled) return;
-  if (!keys?.existingSecret?.name) {
+  if (keys?.existingSecret?.name) {
+    const ref = liveKitCredentials(keys, undefined);
+    checkSecretReference(problems, 'livekit.keys.existingSecret', ref.secretName, [
+      { path: 'livekit.keys.existingSecret.apiKeyKey', key: ref.apiKeyKey },
+      { path: 'livekit.keys.existingSecret.apiSecretKey', key: ref.apiSecretKey },
+    ]);
+  } else {
     problems.add('livekit.keys.existingSecret.name', 'is required when livekit.enabled is false', 'the bundled livekit-secret only exists with the bundled SFU, so lk-jwt-service would reference a missing Secret and crash-loop', 'create a Secret with the external LiveKit\'s API key and secret and name it here');
   }
   if (props.livekit?.publicUrl === undefined) {

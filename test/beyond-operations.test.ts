@@ -162,9 +162,9 @@ describe('LiveKit metrics', () => {
     const objects = synth(metrics({ port: 9100, serviceMonitor: { enabled: true, interval: '15s', labels: { release: 'kube-prometheus' } } }));
     const monitor = find(objects, 'ServiceMonitor', 'livekit');
     expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
-    expect(monitor.metadata.labels.release).toBe('kube-prometheus');
+    expect(monitor.metadata.labels!.release).toBe('kube-prometheus');
     expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '15s' }]);
-    const selected = objects.filter((o) => o.kind === 'Service' && Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => o.metadata.labels[k] === v));
+    const selected = objects.filter((o) => o.kind === 'Service' && Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => o.metadata.labels?.[k] === v));
     expect(selected.map((s) => s.metadata.name)).toEqual(['livekit-signaling']);
   });
 

@@ -1,5 +1,4 @@
 import { App, Chart, Testing, Yaml } from 'cdk8s';
-import { parse as parseToml } from 'smol-toml';
 import { parse as parseYamlText } from 'yaml';
 import { MatrixChat, MatrixChatProps } from '../src';
 
@@ -10,6 +9,10 @@ export interface K8sObject {
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   [key: string]: any;
 }
+
+// smol-toml's types declare only its ES module build; its CommonJS build is what jest loads.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parse: parseToml } = require('smol-toml') as { parse(text: string): any };
 
 /** A valid secret of 40 characters for inline-credential tests (never used outside tests). */
 export const TEST_API_SECRET = 'test-secret-0123456789abcdefghijklmnopqr';
@@ -22,20 +25,20 @@ export const MINIMAL_PROPS: MatrixChatProps = {
 };
 
 /** Builds a MatrixChat in a fresh chart (namespace `chat` unless given) and returns both. */
-export function build(props: MatrixChatProps, namespace: string | undefined = 'chat'): { app: App; chart: Chart; chat: MatrixChat } {
+export function build(props: MatrixChatProps, namespace: string | null = 'chat'): { app: App; chart: Chart; chat: MatrixChat } {
   const app = Testing.app();
-  const chart = new Chart(app, 'test', { namespace });
+  const chart = new Chart(app, 'test', { namespace: namespace ?? undefined });
   const chat = new MatrixChat(chart, 'chat', props);
   return { app, chart, chat };
 }
 
-/** Synthesizes a MatrixChat and returns its objects (throws the validation error if any). */
-export function synth(props: MatrixChatProps, namespace: string | undefined = 'chat'): K8sObject[] {
+/** Synthesizes a MatrixChat and returns its objects (throws the validation error if any); `null` = a chart without namespace. */
+export function synth(props: MatrixChatProps, namespace: string | null = 'chat'): K8sObject[] {
   return Testing.synth(build(props, namespace).chart) as K8sObject[];
 }
 
 /** The validation error message of a MatrixChat that must fail, or '' when it synthesizes. */
-export function synthErrors(props: MatrixChatProps, namespace: string | undefined = 'chat'): string {
+export function synthErrors(props: MatrixChatProps, namespace: string | null = 'chat'): string {
   try {
     synth(props, namespace);
     return '';

@@ -1,0 +1,170 @@
+import { Chart, Testing } from 'cdk8s';
+import { INLINE_PROPS, TEST_DIGEST, objectIds, podSpec } from './helpers-unit';
+import { K8sObject, MINIMAL_PROPS, TEST_API_SECRET, container, env, find, has, synth } from './util';
+import { LkJwt, MatrixChatProps } from '../src';
+
+/** Every variable lk-jwt-service reads (REFERENCE.md, element-hq/lk-jwt-service config.go). */
+const LK_JWT_ENV = new Set([
+  'LIVEKIT_URL', 'LIVEKIT_KEY', 'LIVEKIT_SECRET', 'LIVEKIT_KEY_FROM_FILE', 'LIVEKIT_SECRET_FROM_FILE', 'LIVEKIT_KEY_FILE',
+  'LIVEKIT_FULL_ACCESS_HOMESERVERS', 'LIVEKIT_JWT_BIND', 'LIVEKIT_INSECURE_SKIP_VERIFY_TLS', 'LIVEKIT_LOG_LEVEL', 'LIVEKIT_REDIS_URL',
+]);
+
+const DEFAULT_DIGEST = 'sha256:29918567e6b7cd920e2853b4cd6848ce01b79947c3d19a9f1ed5b74f0a2a88bf';
+
+function lkJwtDeployment(objects: K8sObject[], name = 'lk-jwt-service'): K8sObject {
+  return find(objects, 'Deployment', name);
+}
+
+function lkJwtContainer(props: MatrixChatProps): any {
+  return container(lkJwtDeployment(synth(props)));
+}
+
+const secretRef = (name: string, key: string) => ({ valueFrom: { secretKeyRef: { name, key } } });
+
+describe('lk-jwt-service objects', () => {
+  test('Deployment and ClusterIP Service lk-jwt-service on 8080', () => {
+    const objects = synth(MINIMAL_PROPS);
+    const d = lkJwtDeployment(objects);
+    expect(d.spec.replicas).toBe(1);
+    expect(d.spec.selector).toEqual({ matchLabels: { app: 'lk-jwt-service' } });
+    expect(d.spec.template.metadata.labels.app).toBe('lk-jwt-service');
+    expect(container(d).ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(find(objects, 'Service', 'lk-jwt-service').spec).toEqual({
+      type: 'ClusterIP',
+      selector: { app: 'lk-jwt-service' },
+      ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }],
+    });
+  });
+
+  test('namePrefix', () => {
+    const objects = synth({ ...MINIMAL_PROPS, namePrefix: 'chat-' });
+    expect(has(objects, 'Deployment', 'chat-lk-jwt-service')).toBe(true);
+    expect(find(objects, 'Service', 'chat-lk-jwt-service').spec.selector).toEqual({ app: 'chat-lk-jwt-service' });
+    expect(has(objects, 'Deployment', 'lk-jwt-service')).toBe(false);
+  });
+
+  test('lkJwt disabled: no Deployment or Service', () => {
+    const objects = synth({ ...MINIMAL_PROPS, lkJwt: { enabled: false } });
+    expect(objects.filter((o) => o.metadata.name.startsWith('lk-jwt-service'))).toEqual([]);
+  });
+});
+
+describe('env', () => {
+  test('bundled LiveKit with inline keys: URL, full-access homeserver, key and secret from livekit-secret, nothing else', () => {
+    expect(lkJwtContainer(INLINE_PROPS).env).toEqual([
+      { name: 'LIVEKIT_URL', value: 'wss://matrix.example.org' },
+      { name: 'LIVEKIT_FULL_ACCESS_HOMESERVERS', value: 'matrix.example.org' },
+      { name: 'LIVEKIT_KEY', ...secretRef('livekit-secret', 'LIVEKIT_API_KEY') },
+      { name: 'LIVEKIT_SECRET', ...secretRef('livekit-secret', 'LIVEKIT_API_SECRET') },
+    ]);
+  });
+
+  test('existing Secret: its name and default key names', () => {
+    const c = lkJwtContainer(MINIMAL_PROPS);
+    expect(env(c, 'LIVEKIT_KEY')).toEqual({ name: 'LIVEKIT_KEY', ...secretRef('livekit-credentials', 'LIVEKIT_API_KEY') });
+    expect(env(c, 'LIVEKIT_SECRET')).toEqual({ name: 'LIVEKIT_SECRET', ...secretRef('livekit-credentials', 'LIVEKIT_API_SECRET') });
+  });
+
+  test('existing Secret with custom key names', () => {
+    const c = lkJwtContainer({ ...MINIMAL_PROPS, livekit: { keys: { existingSecret: { name: 'vault-lk', apiKeyKey: 'key', apiSecretKey: 'secret' } } } });
+    expect(env(c, 'LIVEKIT_KEY')).toEqual({ name: 'LIVEKIT_KEY', ...secretRef('vault-lk', 'key') });
+    expect(env(c, 'LIVEKIT_SECRET')).toEqual({ name: 'LIVEKIT_SECRET', ...secretRef('vault-lk', 'secret') });
+  });
+
+  test('namePrefix: the bundled Secret reference is prefixed', () => {
+    const c = container(lkJwtDeployment(synth({ ...INLINE_PROPS, namePrefix: 'chat-' }), 'chat-lk-jwt-service'));
+    expect(env(c, 'LIVEKIT_KEY').valueFrom.secretKeyRef.name).toBe('chat-livekit-secret');
+    expect(env(c, 'LIVEKIT_SECRET').valueFrom.secretKeyRef.name).toBe('chat-livekit-secret');
+  });
+
+  test('LIVEKIT_URL is livekit.publicUrl as given', () => {
+    const c = lkJwtContainer({ ...MINIMAL_PROPS, livekit: { ...MINIMAL_PROPS.livekit, publicUrl: 'wss://rtc.example.org' } });
+    expect(env(c, 'LIVEKIT_URL')).toEqual({ name: 'LIVEKIT_URL', value: 'wss://rtc.example.org' });
+  });
+
+  test('LIVEKIT_FULL_ACCESS_HOMESERVERS is the server name', () => {
+    expect(env(lkJwtContainer({ ...MINIMAL_PROPS, serverName: 'chat.example.com' }), 'LIVEKIT_FULL_ACCESS_HOMESERVERS').value).toBe('chat.example.com');
+  });
+
+  test('insecureSkipVerifyTls: the exact magic value, only when set', () => {
+    expect(env(lkJwtContainer({ ...MINIMAL_PROPS, lkJwt: { insecureSkipVerifyTls: true } }), 'LIVEKIT_INSECURE_SKIP_VERIFY_TLS'))
+      .toEqual({ name: 'LIVEKIT_INSECURE_SKIP_VERIFY_TLS', value: 'YES_I_KNOW_WHAT_I_AM_DOING' });
+    expect(env(lkJwtContainer({ ...MINIMAL_PROPS, lkJwt: { insecureSkipVerifyTls: false } }), 'LIVEKIT_INSECURE_SKIP_VERIFY_TLS')).toBeUndefined();
+    expect(env(lkJwtContainer(MINIMAL_PROPS), 'LIVEKIT_INSECURE_SKIP_VERIFY_TLS')).toBeUndefined();
+  });
+
+  test.each<[string, MatrixChatProps]>([
+    ['minimal', MINIMAL_PROPS],
+    ['inline keys', INLINE_PROPS],
+    ['insecure TLS', { ...MINIMAL_PROPS, lkJwt: { insecureSkipVerifyTls: true } }],
+  ])('only variables lk-jwt-service reads (%s)', (_name, props) => {
+    const names = (lkJwtContainer(props).env as any[]).map((e) => e.name);
+    expect(names.filter((n) => !LK_JWT_ENV.has(n))).toEqual([]);
+    expect(names).not.toContain('LIVEKIT_JWT_PORT');
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  test('the key and secret are never literals', () => {
+    const c = lkJwtContainer(INLINE_PROPS);
+    expect(JSON.stringify(c)).not.toContain(TEST_API_SECRET);
+    expect(env(c, 'LIVEKIT_KEY').value).toBeUndefined();
+    expect(env(c, 'LIVEKIT_SECRET').value).toBeUndefined();
+  });
+});
+
+describe('probes, hardening and image', () => {
+  test('readiness and liveness GET /healthz on 8080 (port http)', () => {
+    const c = lkJwtContainer(MINIMAL_PROPS);
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(c.ports.find((p: any) => p.name === 'http').containerPort).toBe(8080);
+  });
+
+  test('hardened pod and container', () => {
+    const d = lkJwtDeployment(synth(MINIMAL_PROPS));
+    expect(podSpec(d).automountServiceAccountToken).toBe(false);
+    expect(podSpec(d).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container(d).securityContext).toMatchObject({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+  });
+
+  test('image pinned by the reference chart\'s digest by default', () => {
+    expect(lkJwtContainer(MINIMAL_PROPS).image).toBe(`ghcr.io/element-hq/lk-jwt-service@${DEFAULT_DIGEST}`);
+  });
+
+  test('a sha-<commit> tag with the digest cleared', () => {
+    expect(lkJwtContainer({ ...MINIMAL_PROPS, lkJwt: { image: { tag: 'sha-0123abc', digest: '' } } }).image).toBe('ghcr.io/element-hq/lk-jwt-service:sha-0123abc');
+  });
+
+  test('a tag alone replaces the default digest', () => {
+    expect(lkJwtContainer({ ...MINIMAL_PROPS, lkJwt: { image: { tag: 'sha-0123abc' } } }).image).toBe('ghcr.io/element-hq/lk-jwt-service:sha-0123abc');
+  });
+
+  test('another digest and registry', () => {
+    expect(lkJwtContainer({ ...MINIMAL_PROPS, lkJwt: { image: { registry: 'mirror.example.org', digest: TEST_DIGEST } } }).image)
+      .toBe(`mirror.example.org/element-hq/lk-jwt-service@${TEST_DIGEST}`);
+  });
+});
+
+describe('standalone LkJwt', () => {
+  test('synthesizes a Deployment and Service from explicit props', () => {
+    const chart = new Chart(Testing.app(), 'standalone', { namespace: 'calls' });
+    const jwt = new LkJwt(chart, 'jwt', {
+      serverName: 'matrix.example.net',
+      livekitUrl: 'wss://sfu.example.net',
+      credentials: { secretName: 'sfu-keys', apiKeyKey: 'k', apiSecretKey: 's', livekitKeysKey: 'LIVEKIT_KEYS' },
+    });
+    const objects = Testing.synth(chart) as K8sObject[];
+    expect(objectIds(objects)).toEqual(['Deployment/lk-jwt-service', 'Service/lk-jwt-service']);
+    const c = container(find(objects, 'Deployment', 'lk-jwt-service'));
+    expect(env(c, 'LIVEKIT_URL').value).toBe('wss://sfu.example.net');
+    expect(env(c, 'LIVEKIT_FULL_ACCESS_HOMESERVERS').value).toBe('matrix.example.net');
+    expect(env(c, 'LIVEKIT_KEY')).toEqual({ name: 'LIVEKIT_KEY', ...secretRef('sfu-keys', 'k') });
+    expect(jwt.port).toBe(8080);
+    expect(jwt.name).toBe('lk-jwt-service');
+  });
+});
