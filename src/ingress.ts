@@ -240,7 +240,7 @@ export class MatrixIngress extends Construct {
           http: {
             paths: routes.map((route) => ({
               path: route.path,
-              pathType: 'Prefix',
+              pathType: pathType(className, route.path),
               backend: { service: { name: route.backend.serviceName, port: { number: route.backend.port } } },
             })),
           },
@@ -255,6 +255,15 @@ export class MatrixIngress extends Construct {
   public get apiObjects(): ApiObject[] {
     return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   }
+}
+
+/**
+ * ingress-nginx ≥ 1.12 validates Prefix and Exact paths against `^/[A-Za-z0-9/_-]*$` and rejects
+ * the whole Ingress otherwise, so `/.well-known/matrix` is ImplementationSpecific there (which
+ * ingress-nginx matches as a prefix); every other path and controller uses Prefix.
+ */
+function pathType(className: string, path: string): string {
+  return className === 'nginx' && !/^\/[A-Za-z0-9/_-]*$/.test(path) ? 'ImplementationSpecific' : 'Prefix';
 }
 
 function isCidr(value: unknown): boolean {

@@ -13,7 +13,7 @@ function withIngress(ingress: MatrixChatProps['ingress'], extra: Partial<MatrixC
 }
 
 describe('routes', () => {
-  test('bundled mode: homeserver, lk-jwt and LiveKit signaling paths on the server name, pathType Prefix', () => {
+  test('bundled mode: homeserver, lk-jwt and LiveKit signaling paths on the server name', () => {
     const ingress = ingressOf(MINIMAL_PROPS);
     expect(ingress.apiVersion).toBe('networking.k8s.io/v1');
     expect(ingress.spec.rules).toHaveLength(1);
@@ -27,6 +27,20 @@ describe('routes', () => {
       ['/rtc', 'livekit-signaling', 7880],
       ['/twirp', 'livekit-signaling', 7880],
     ]);
+    // ingress-nginx >= 1.12 rejects a Prefix path containing a dot; it matches ImplementationSpecific as a prefix.
+    expect(ingress.spec.rules[0].http.paths.map((p: any) => `${p.pathType} ${p.path}`)).toEqual([
+      'ImplementationSpecific /.well-known/matrix',
+      'Prefix /_matrix',
+      'Prefix /sfu',
+      'Prefix /get_token',
+      'Prefix /delegate_delayed_leave',
+      'Prefix /rtc',
+      'Prefix /twirp',
+    ]);
+  });
+
+  test.each(['haproxy', 'openshift-default', 'traefik', 'contour'])('every path is Prefix for class %s', (className) => {
+    const ingress = ingressOf({ ...MINIMAL_PROPS, ingress: { className } });
     for (const p of ingress.spec.rules[0].http.paths) expect(p.pathType).toBe('Prefix');
   });
 

@@ -1,0 +1,609 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { ImageProps } from './images';
+import { MatrixIngressOptions } from './ingress';
+import { MatrixChatProps } from './matrix-chat';
+
+/*
+ * Maps the values file of the reference Helm chart (the `matrixChat` block plus the chart-wide
+ * `ingress`, `apiScheme`, `networkPolicy`, `imagePullSecrets`, `nodeSelector`, `tolerations` and
+ * `affinity`) to `MatrixChatProps`. docs/migration.md lists every key and how it maps.
+ *
+ * Helm semantics kept on purpose:
+ * - `null` and `""` mean "not set" (chart templates test values with `if`), so the chart's own
+ *   defaults such as `existingSecret: { name: "" }` are ignored instead of becoming errors;
+ * - with the chart's flat image keys, a digest wins over a tag (`image@digest`, the tag is dropped).
+ *
+ * Every unknown key under `matrixChat` and every value of the wrong type is collected, and all of
+ * them are thrown together as one `Error`; typos are caught, not silently ignored.
+ */
+
+/** What a Helm values file maps to. */
+export interface HelmValuesMapping {
+  /** The props, or undefined when `matrixChat.enabled` is not true (the chart renders nothing then). */
+  readonly props?: MatrixChatProps;
+  /** Notes on values that were adjusted while mapping (e.g. a trailing `/sfu` removed). */
+  readonly notes: string[];
+}
+
+/**
+ * Maps a values object of the reference Helm chart to `MatrixChatProps`.
+ *
+ * Returns undefined when `matrixChat.enabled` is not `true` (the chart's default is false, so
+ * the chart renders no Matrix objects then). Throws one Error listing every unknown key under
+ * `matrixChat` and every value of the wrong type.
+ *
+ * @param values the parsed values file (the document root, holding `matrixChat`)
+ */
+export function propsFromHelmValues(values: any): MatrixChatProps | undefined {
+  return mapHelmValues(values).props;
+}
+
+/**
+ * The reference Helm chart's values, for languages without free functions.
+ */
+export class HelmValues {
+  /**
+   * Maps a values object of the reference Helm chart to `MatrixChatProps`; undefined when
+   * `matrixChat.enabled` is not true. Throws one Error listing every problem found.
+   *
+   * @param values the parsed values file (the document root, holding `matrixChat`)
+   */
+  public static toProps(values: any): MatrixChatProps | undefined {
+    return mapHelmValues(values).props;
+  }
+
+  /**
+   * Maps a values object and also returns the notes on values adjusted while mapping.
+   *
+   * @param values the parsed values file (the document root, holding `matrixChat`)
+   */
+  public static map(values: any): HelmValuesMapping {
+    return mapHelmValues(values);
+  }
+
+  private constructor() {}
+}
+
+/** The keys accepted under `matrixChat`, as nested maps (`true` marks a leaf). */
+type Schema = { readonly [key: string]: true | Schema };
+
+const RESOURCES: Schema = {
+  requests: { 'cpu': true, 'memory': true, 'ephemeral-storage': true },
+  limits: { 'cpu': true, 'memory': true, 'ephemeral-storage': true },
+};
+const IMAGE_KEYS: Schema = {
+  image: { registry: true, repository: true, name: true, tag: true, digest: true },
+  imageRegistry: true,
+  imageName: true,
+  imageRepository: true,
+  imageTag: true,
+  imageDigest: true,
+};
+
+/** Every key the mapper reads under `matrixChat`; anything else is reported as unknown. */
+const MATRIX_CHAT_VALUES_SCHEMA: Schema = {
+  enabled: true,
+  homeserver: {
+    enabled: true,
+    serverName: true,
+    ...IMAGE_KEYS,
+    clientPort: true,
+    allowRegistration: true,
+    registrationToken: true,
+    registrationTokenExistingSecret: { name: true, key: true },
+    existingSecret: { name: true, key: true },
+    allowFederation: true,
+    maxRequestSize: true,
+    livekitServiceUrl: true,
+    persistence: { enabled: true, size: true, storageClass: true, storageClassName: true, existingClaim: true },
+    resources: RESOURCES,
+  },
+  livekit: {
+    enabled: true,
+    ...IMAGE_KEYS,
+    publicUrl: true,
+    keys: {
+      apiKey: true,
+      apiSecret: true,
+      existingSecret: { name: true, apiKeyKey: true, apiSecretKey: true, livekitKeysKey: true },
+    },
+    rtc: { signalingPort: true, tcpPort: true, udpPort: true, nodeIp: true, useExternalIp: true, serviceLabels: true, serviceAnnotations: true },
+    turn: { enabled: true, domain: true, tlsPort: true, tls: { existingSecret: true, certKey: true, keyKey: true } },
+    resources: RESOURCES,
+  },
+  lkJwt: {
+    enabled: true,
+    insecureSkipVerifyTls: true,
+    ...IMAGE_KEYS,
+    resources: RESOURCES,
+  },
+  networkPolicy: { enabled: true },
+};
+
+/** Keys whose value may be a plain string instead of a map (`existingSecret: my-secret`). */
+const STRING_OR_MAP = new Set([
+  'matrixChat.homeserver.registrationTokenExistingSecret',
+  'matrixChat.homeserver.existingSecret',
+  'matrixChat.livekit.keys.existingSecret',
+]);
+
+/** The cluster issuer the chart annotates with for `ingress.tls.source: letsEncrypt`. */
+const CHART_LETSENCRYPT_ISSUER = 'letsencrypt-prod-issuer';
+
+/** Maps a values object; the CLI uses this to print the notes. */
+export function mapHelmValues(values: any): HelmValuesMapping {
+  const r = new Reader();
+  if (values === undefined || values === null) values = {};
+  if (!isMap(values)) {
+    throw new Error(`Helm values must be a map at the top level, got ${describe(values)}`);
+  }
+  const matrixChat = r.map('matrixChat', values.matrixChat);
+  if (matrixChat) r.checkKeys('matrixChat', matrixChat, MATRIX_CHAT_VALUES_SCHEMA);
+  const enabled = matrixChat ? r.bool('matrixChat.enabled', matrixChat.enabled) : undefined;
+
+  const props = matrixChat ? buildProps(r, values, matrixChat) : undefined;
+  r.throwIfProblems();
+  return { props: enabled === true ? props : undefined, notes: r.notes };
+}
+
+function buildProps(r: Reader, values: Record<string, unknown>, mc: Record<string, unknown>): MatrixChatProps {
+  const hs = r.map('matrixChat.homeserver', mc.homeserver) ?? {};
+  const lk = r.map('matrixChat.livekit', mc.livekit) ?? {};
+  const jwt = r.map('matrixChat.lkJwt', mc.lkJwt) ?? {};
+
+  const serverName = r.str('matrixChat.homeserver.serverName', hs.serverName);
+  const networkPolicy = r.map('matrixChat.networkPolicy', mc.networkPolicy);
+  const chartNetworkPolicy = r.map('networkPolicy', values.networkPolicy);
+  const networkPolicyEnabled = r.bool('matrixChat.networkPolicy.enabled', networkPolicy?.enabled)
+    ?? r.bool('networkPolicy.enabled', chartNetworkPolicy?.enabled);
+
+  const props: MatrixChatProps = {
+    // Left empty when missing: MatrixChat reports it with the other validation errors.
+    serverName: serverName ?? '',
+    homeserver: homeserverProps(r, hs),
+    livekit: livekitProps(r, lk),
+    lkJwt: {
+      enabled: r.bool('matrixChat.lkJwt.enabled', jwt.enabled),
+      image: imageProps(r, 'matrixChat.lkJwt', jwt),
+      insecureSkipVerifyTls: r.bool('matrixChat.lkJwt.insecureSkipVerifyTls', jwt.insecureSkipVerifyTls),
+      resources: resourcesProps(r, 'matrixChat.lkJwt.resources', jwt.resources),
+    },
+    networkPolicy: { enabled: networkPolicyEnabled },
+    ingress: ingressProps(r, values),
+    scheduling: {
+      nodeSelector: r.strMap('nodeSelector', values.nodeSelector),
+      tolerations: r.list('tolerations', values.tolerations, (path, item) => r.map(path, item) as k8s.Toleration | undefined),
+      affinity: r.map('affinity', values.affinity) as k8s.Affinity | undefined,
+    },
+    imagePullSecrets: r.list('imagePullSecrets', values.imagePullSecrets, (path, item) => (isMap(item) ? r.str(`${path}.name`, item.name) : r.str(path, item))),
+  };
+  return prune(props) ?? { serverName: '' };
+}
+
+function homeserverProps(r: Reader, hs: Record<string, unknown>): MatrixChatProps['homeserver'] {
+  const p = 'matrixChat.homeserver';
+  const tokenSecret = secretRef(r, `${p}.registrationTokenExistingSecret`, hs.registrationTokenExistingSecret);
+  const altSecret = secretRef(r, `${p}.existingSecret`, hs.existingSecret);
+  if (tokenSecret && altSecret) {
+    r.problem(`${p}.existingSecret`, 'is set together with registrationTokenExistingSecret; keep one of them');
+  }
+  const persistence = r.map(`${p}.persistence`, hs.persistence) ?? {};
+  const storageClass = r.str(`${p}.persistence.storageClass`, persistence.storageClass);
+  const storageClassName = r.str(`${p}.persistence.storageClassName`, persistence.storageClassName);
+  if (storageClass !== undefined && storageClassName !== undefined && storageClass !== storageClassName) {
+    r.problem(`${p}.persistence.storageClass`, 'differs from persistence.storageClassName; keep one of them');
+  }
+  return {
+    enabled: r.bool(`${p}.enabled`, hs.enabled),
+    image: imageProps(r, p, hs),
+    clientPort: r.int(`${p}.clientPort`, hs.clientPort),
+    allowRegistration: r.bool(`${p}.allowRegistration`, hs.allowRegistration),
+    registrationToken: r.str(`${p}.registrationToken`, hs.registrationToken),
+    registrationTokenExistingSecret: tokenSecret ?? altSecret,
+    allowFederation: r.bool(`${p}.allowFederation`, hs.allowFederation),
+    maxRequestSize: r.int(`${p}.maxRequestSize`, hs.maxRequestSize),
+    livekitServiceUrl: livekitServiceUrl(r, `${p}.livekitServiceUrl`, hs.livekitServiceUrl),
+    persistence: {
+      enabled: r.bool(`${p}.persistence.enabled`, persistence.enabled),
+      size: r.str(`${p}.persistence.size`, persistence.size),
+      storageClassName: storageClassName ?? storageClass,
+      existingClaim: r.str(`${p}.persistence.existingClaim`, persistence.existingClaim),
+    },
+    resources: resourcesProps(r, `${p}.resources`, hs.resources),
+  };
+}
+
+/**
+ * The chart's own example advertises `https://<serverName>/sfu`, but Element Call appends
+ * `/sfu/get` itself (a trailing `/sfu` gives `/sfu/sfu/get`, a 404), so MatrixChat refuses it.
+ * The value means "lk-jwt-service's base URL", so the suffix is removed and a note is recorded.
+ */
+function livekitServiceUrl(r: Reader, path: string, value: unknown): string | undefined {
+  const url = r.str(path, value);
+  if (url === undefined) return undefined;
+  const stripped = url.replace(/\/sfu\/?$/, '');
+  if (stripped !== url) {
+    r.note(`${path}: removed the trailing "/sfu" from ${JSON.stringify(url)}; Element Call appends /sfu/get itself, so the advertised value is ${JSON.stringify(stripped)}`);
+  }
+  return stripped;
+}
+
+function livekitProps(r: Reader, lk: Record<string, unknown>): MatrixChatProps['livekit'] {
+  const p = 'matrixChat.livekit';
+  const keys = r.map(`${p}.keys`, lk.keys) ?? {};
+  const existing = r.stringOrMap(`${p}.keys.existingSecret`, keys.existingSecret);
+  const existingName = existing ? r.str(`${p}.keys.existingSecret.name`, existing.name) : undefined;
+  const rtc = r.map(`${p}.rtc`, lk.rtc) ?? {};
+  const turn = r.map(`${p}.turn`, lk.turn) ?? {};
+  const tls = r.map(`${p}.turn.tls`, turn.tls) ?? {};
+  return {
+    enabled: r.bool(`${p}.enabled`, lk.enabled),
+    image: imageProps(r, p, lk),
+    publicUrl: r.str(`${p}.publicUrl`, lk.publicUrl),
+    keys: {
+      apiKey: r.str(`${p}.keys.apiKey`, keys.apiKey),
+      apiSecret: r.str(`${p}.keys.apiSecret`, keys.apiSecret),
+      // `existingSecret: { name: "" }` is how the chart's defaults say "no existing Secret".
+      existingSecret: existing && existingName !== undefined ? {
+        name: existingName,
+        apiKeyKey: r.str(`${p}.keys.existingSecret.apiKeyKey`, existing.apiKeyKey),
+        apiSecretKey: r.str(`${p}.keys.existingSecret.apiSecretKey`, existing.apiSecretKey),
+        livekitKeysKey: r.str(`${p}.keys.existingSecret.livekitKeysKey`, existing.livekitKeysKey),
+      } : undefined,
+    },
+    rtc: {
+      signalingPort: r.int(`${p}.rtc.signalingPort`, rtc.signalingPort),
+      tcpPort: r.int(`${p}.rtc.tcpPort`, rtc.tcpPort),
+      udpPort: r.int(`${p}.rtc.udpPort`, rtc.udpPort),
+      nodeIp: r.str(`${p}.rtc.nodeIp`, rtc.nodeIp),
+      useExternalIp: r.bool(`${p}.rtc.useExternalIp`, rtc.useExternalIp),
+      serviceLabels: r.strMap(`${p}.rtc.serviceLabels`, rtc.serviceLabels),
+      serviceAnnotations: r.strMap(`${p}.rtc.serviceAnnotations`, rtc.serviceAnnotations),
+    },
+    turn: {
+      enabled: r.bool(`${p}.turn.enabled`, turn.enabled),
+      domain: r.str(`${p}.turn.domain`, turn.domain),
+      // The container port; LiveKit always advertises turns:<domain>:443, so the Service publishes 443.
+      tlsPort: r.int(`${p}.turn.tlsPort`, turn.tlsPort),
+      tls: {
+        existingSecret: r.str(`${p}.turn.tls.existingSecret`, tls.existingSecret),
+        certKey: r.str(`${p}.turn.tls.certKey`, tls.certKey),
+        keyKey: r.str(`${p}.turn.tls.keyKey`, tls.keyKey),
+      },
+    },
+    resources: resourcesProps(r, `${p}.resources`, lk.resources),
+  };
+}
+
+/** A Secret reference given as a name or as `{ name, key }`; undefined when the name is empty. */
+function secretRef(r: Reader, path: string, value: unknown): { name: string; key?: string } | undefined {
+  const ref = r.stringOrMap(path, value);
+  if (!ref) return undefined;
+  const name = r.str(`${path}.name`, ref.name);
+  const key = r.str(`${path}.key`, ref.key);
+  return name === undefined ? undefined : { name, key };
+}
+
+/**
+ * The chart's flat keys (`imageRegistry`, `imageName`, `imageTag`, `imageDigest`) or a nested
+ * `image: { registry, repository, tag, digest }`. With the flat keys a digest wins over the tag,
+ * as in the chart's templates (`image@digest` when a digest is set, `image:tag` otherwise).
+ */
+function imageProps(r: Reader, path: string, section: Record<string, unknown>): ImageProps | undefined {
+  const nested = r.map(`${path}.image`, section.image) ?? {};
+  const pick = (nestedKeys: string[], flatKeys: string[]): string | undefined => {
+    const given: Array<[string, string]> = [];
+    for (const k of nestedKeys) {
+      const v = r.str(`${path}.image.${k}`, nested[k]);
+      if (v !== undefined) given.push([`image.${k}`, v]);
+    }
+    for (const k of flatKeys) {
+      const v = r.str(`${path}.${k}`, section[k]);
+      if (v !== undefined) given.push([k, v]);
+    }
+    if (given.length > 1 && new Set(given.map(([, v]) => v)).size > 1) {
+      r.problem(`${path}.${given[1][0]}`, `conflicts with ${path}.${given[0][0]}; keep one of them`);
+    }
+    return given[0]?.[1];
+  };
+  const registry = pick(['registry'], ['imageRegistry']);
+  const repository = pick(['repository', 'name'], ['imageRepository', 'imageName']);
+  const nestedTag = r.str(`${path}.image.tag`, nested.tag);
+  const nestedDigest = r.str(`${path}.image.digest`, nested.digest);
+  const flatTag = r.str(`${path}.imageTag`, section.imageTag);
+  const flatDigest = r.str(`${path}.imageDigest`, section.imageDigest);
+  if (nestedTag !== undefined && flatTag !== undefined) r.problem(`${path}.imageTag`, 'is set together with image.tag; keep one of them');
+  if (nestedDigest !== undefined && flatDigest !== undefined) r.problem(`${path}.imageDigest`, 'is set together with image.digest; keep one of them');
+  const digest = nestedDigest ?? flatDigest;
+  const tag = nestedTag ?? (flatDigest !== undefined ? undefined : flatTag);
+  return { registry, repository, tag, digest };
+}
+
+/** Kubernetes-style `{ requests: { cpu, memory }, limits: { cpu, memory } }` to kplus resources. */
+function resourcesProps(r: Reader, path: string, value: unknown): kplus.ContainerResources | undefined {
+  const resources = r.map(path, value);
+  if (!resources) return undefined;
+  const requests = r.map(`${path}.requests`, resources.requests) ?? {};
+  const limits = r.map(`${path}.limits`, resources.limits) ?? {};
+  return {
+    cpu: {
+      request: cpuQuantity(r, `${path}.requests.cpu`, requests.cpu),
+      limit: cpuQuantity(r, `${path}.limits.cpu`, limits.cpu),
+    },
+    memory: {
+      request: sizeQuantity(r, `${path}.requests.memory`, requests.memory),
+      limit: sizeQuantity(r, `${path}.limits.memory`, limits.memory),
+    },
+    ephemeralStorage: {
+      request: sizeQuantity(r, `${path}.requests.ephemeral-storage`, requests['ephemeral-storage']),
+      limit: sizeQuantity(r, `${path}.limits.ephemeral-storage`, limits['ephemeral-storage']),
+    },
+  };
+}
+
+/** `500m`, `0.5`, `2` → millicores. */
+function cpuQuantity(r: Reader, path: string, value: unknown): kplus.Cpu | undefined {
+  if (isUnset(value)) return undefined;
+  const text = String(value).trim();
+  const match = /^([0-9]+(?:\.[0-9]+)?)(m?)$/.exec(text);
+  // Rounded to undo float noise ("0.3" cores is 300.00000000000006 millicores).
+  const millis = match ? Math.round((match[2] === 'm' ? Number(match[1]) : Number(match[1]) * 1000) * 1e6) / 1e6 : NaN;
+  if (typeof value === 'boolean' || !Number.isInteger(millis) || millis <= 0) {
+    r.problem(path, `${describe(value)} is not a CPU quantity; use millicores such as "500m" or cores such as "1"`);
+    return undefined;
+  }
+  return kplus.Cpu.millis(millis);
+}
+
+const BINARY_UNITS: Record<string, number> = { '': 1, 'Ki': 1024, 'Mi': 1024 ** 2, 'Gi': 1024 ** 3, 'Ti': 1024 ** 4, 'Pi': 1024 ** 5, 'k': 1e3, 'K': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15 };
+
+/** `512Mi`, `1Gi`, `1G`, bytes → a Size in the largest binary unit that keeps it whole. */
+function sizeQuantity(r: Reader, path: string, value: unknown): Size | undefined {
+  if (isUnset(value)) return undefined;
+  const text = String(value).trim();
+  const match = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P)?$/.exec(text);
+  let bytes = match && typeof value !== 'boolean' ? Number(match[1]) * BINARY_UNITS[match[2] ?? ''] : NaN;
+  if (!Number.isFinite(bytes) || bytes <= 0) {
+    r.problem(path, `${describe(value)} is not a memory quantity; use a value such as "512Mi" or "1Gi"`);
+    return undefined;
+  }
+  if (bytes % 1024 !== 0) {
+    // kplus sizes are whole KiB; decimal units such as "1G" (10^9 bytes) are rounded up to the next KiB.
+    const rounded = Math.ceil(bytes / 1024) * 1024;
+    r.note(`${path}: ${describe(value)} rounded up to ${rounded / 1024}Ki (sizes are whole KiB)`);
+    bytes = rounded;
+  }
+  if (bytes % 1024 ** 3 === 0) return Size.gibibytes(bytes / 1024 ** 3);
+  if (bytes % 1024 ** 2 === 0) return Size.mebibytes(bytes / 1024 ** 2);
+  return Size.kibibytes(bytes / 1024);
+}
+
+/** The chart-wide `ingress` block and `apiScheme`. */
+function ingressProps(r: Reader, values: Record<string, unknown>): MatrixIngressOptions {
+  const ingress = r.map('ingress', values.ingress) ?? {};
+  const className = r.str('ingress.className', ingress.className);
+  const tls = ingressTls(r, ingress.tls);
+  const apiScheme = r.str('apiScheme', values.apiScheme);
+  const schemeAnnotations: Record<string, string> = {};
+  if (apiScheme !== undefined && apiScheme !== 'http' && apiScheme !== 'https') {
+    r.problem('apiScheme', `${describe(apiScheme)} is neither "http" nor "https"`);
+  }
+  if (apiScheme === 'http') {
+    // As the chart: plain HTTP means no redirect to HTTPS. Traefik's redirect middleware stays (docs/migration.md).
+    const cls = className ?? 'nginx';
+    if (cls === 'nginx') schemeAnnotations['nginx.ingress.kubernetes.io/force-ssl-redirect'] = 'false';
+    if (cls === 'haproxy') schemeAnnotations['haproxy.org/ssl-redirect'] = 'false';
+  }
+  const annotations = { ...schemeAnnotations, ...r.strMap('ingress.annotations', ingress.annotations) };
+  return {
+    enabled: r.bool('ingress.enabled', ingress.enabled),
+    className,
+    tls,
+    whitelistSourceRange: sourceRanges(r, 'ingress.whitelistSourceRange', ingress.whitelistSourceRange),
+    annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+  };
+}
+
+/**
+ * `tls: true`, the chart's `tls: { enabled, source: letsEncrypt | secret | cluster,
+ * clusterIssuerName }`, `tls: { enabled, secretName, clusterIssuer }`, or the Kubernetes list
+ * form `tls: [{ secretName, hosts }]`.
+ */
+function ingressTls(r: Reader, value: unknown): MatrixIngressOptions['tls'] {
+  if (isUnset(value)) return undefined;
+  if (typeof value === 'boolean') return { enabled: value };
+  if (Array.isArray(value)) {
+    if (value.length === 0) return { enabled: false };
+    const first = r.map('ingress.tls[0]', value[0]) ?? {};
+    return { enabled: true, secretName: r.str('ingress.tls[0].secretName', first.secretName) };
+  }
+  const tls = r.map('ingress.tls', value) ?? {};
+  const enabled = r.bool('ingress.tls.enabled', tls.enabled);
+  const source = r.str('ingress.tls.source', tls.source);
+  const secretName = r.str('ingress.tls.secretName', tls.secretName);
+  let clusterIssuer = r.str('ingress.tls.clusterIssuer', tls.clusterIssuer) ?? r.str('ingress.tls.clusterIssuerName', tls.clusterIssuerName);
+  if (source !== undefined && !['letsEncrypt', 'secret', 'cluster'].includes(source)) {
+    r.problem('ingress.tls.source', `${describe(source)} is not one of "letsEncrypt", "secret", "cluster"`);
+  }
+  if (enabled !== true) {
+    // The chart only uses the issuer when TLS is on; MatrixChat refuses an issuer without TLS.
+    return { enabled };
+  }
+  if (source === 'cluster') {
+    // The controller (or OpenShift's router) terminates TLS with its own certificate: no tls block.
+    return { enabled: false };
+  }
+  if (source === 'letsEncrypt') clusterIssuer = clusterIssuer ?? CHART_LETSENCRYPT_ISSUER;
+  if (source === 'secret') clusterIssuer = undefined;
+  return { enabled, secretName, clusterIssuer };
+}
+
+/** `"10.0.0.0/8, 192.168.0.0/16"` (the nginx annotation form) or a list. */
+function sourceRanges(r: Reader, path: string, value: unknown): string[] | undefined {
+  if (isUnset(value)) return undefined;
+  const items = typeof value === 'string' ? value.split(/[,\s]+/) : r.list(path, value, (p, item) => r.str(p, item));
+  if (!items) return undefined;
+  const ranges = items.map((s) => s.trim()).filter((s) => s !== '');
+  return ranges.length > 0 ? ranges : undefined;
+}
+
+/** Reads values with Helm's notion of "unset" and collects every problem. */
+class Reader {
+  public readonly notes: string[] = [];
+  private readonly problems: string[] = [];
+
+  public problem(path: string, message: string): void {
+    this.problems.push(`${path}: ${message}`);
+  }
+
+  public note(message: string): void {
+    this.notes.push(message);
+  }
+
+  public throwIfProblems(): void {
+    if (this.problems.length > 0) {
+      throw new Error(`Invalid Helm values (${this.problems.length} problem${this.problems.length === 1 ? '' : 's'}): ${this.problems.join('; ')}`);
+    }
+  }
+
+  /** Reports every key not in the schema, with a suggestion for likely typos. */
+  public checkKeys(path: string, value: Record<string, unknown>, schema: Schema): void {
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = `${path}.${key}`;
+      const spec = schema[key];
+      if (spec === undefined) {
+        const suggestion = closest(key, Object.keys(schema));
+        this.problem(childPath, `unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
+      } else if (spec !== true && isMap(child)) {
+        this.checkKeys(childPath, child, spec);
+      }
+    }
+  }
+
+  public map(path: string, value: unknown): Record<string, unknown> | undefined {
+    if (isUnset(value)) return undefined;
+    if (!isMap(value)) {
+      this.problem(path, `expected a map, got ${describe(value)}`);
+      return undefined;
+    }
+    return value;
+  }
+
+  /** A map, or a plain string standing for `{ name: <string> }`. */
+  public stringOrMap(path: string, value: unknown): Record<string, unknown> | undefined {
+    if (typeof value === 'string' && STRING_OR_MAP.has(path)) return value === '' ? undefined : { name: value };
+    return this.map(path, value);
+  }
+
+  public str(path: string, value: unknown): string | undefined {
+    if (isUnset(value)) return undefined;
+    if (typeof value === 'string') return value;
+    // YAML reads `imageTag: 1.9` or `nodeIp: 10` as numbers; Helm templates print them as text.
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    this.problem(path, `expected a string, got ${describe(value)}`);
+    return undefined;
+  }
+
+  public bool(path: string, value: unknown): boolean | undefined {
+    if (isUnset(value)) return undefined;
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    this.problem(path, `expected true or false, got ${describe(value)}`);
+    return undefined;
+  }
+
+  public int(path: string, value: unknown): number | undefined {
+    if (isUnset(value)) return undefined;
+    if (typeof value === 'number' && Number.isInteger(value)) return value;
+    if (typeof value === 'string' && /^[0-9]+$/.test(value)) return Number(value);
+    this.problem(path, `expected an integer, got ${describe(value)}`);
+    return undefined;
+  }
+
+  public strMap(path: string, value: unknown): Record<string, string> | undefined {
+    const m = this.map(path, value);
+    if (!m) return undefined;
+    const result: Record<string, string> = {};
+    for (const [k, v] of Object.entries(m)) {
+      if (v === null || v === undefined) continue;
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') result[k] = String(v);
+      else this.problem(`${path}.${k}`, `expected a string, got ${describe(v)}`);
+    }
+    return Object.keys(result).length > 0 ? result : undefined;
+  }
+
+  public list<T>(path: string, value: unknown, item: (path: string, value: unknown) => T | undefined): T[] | undefined {
+    if (isUnset(value)) return undefined;
+    if (!Array.isArray(value)) {
+      this.problem(path, `expected a list, got ${describe(value)}`);
+      return undefined;
+    }
+    const result: T[] = [];
+    value.forEach((v, i) => {
+      const mapped = item(`${path}[${i}]`, v);
+      if (mapped !== undefined) result.push(mapped);
+    });
+    return result.length > 0 ? result : undefined;
+  }
+}
+
+function isUnset(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (isMap(value)) return 'a map';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Removes undefined values and empty plain objects, recursively (kplus objects are kept). */
+function prune<T>(value: T): T | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value) || !isPlainObject(value)) return value;
+  const result: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const pruned = prune(v);
+    if (pruned !== undefined) result[k] = pruned;
+  }
+  return Object.keys(result).length > 0 ? (result as T) : undefined;
+}
+
+function isPlainObject(value: unknown): boolean {
+  return isMap(value) && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
+}
+
+/** The candidate within edit distance 2 (or differing only in case), if any. */
+function closest(key: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = c.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
