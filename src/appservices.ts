@@ -141,7 +141,7 @@ export function checkAppservices(problems: Problems, appservices: AppserviceRegi
         }
       });
     }
-    checkSecretReference(problems, `${path}.tokensSecret`, as.tokensSecret?.name, [
+    checkSecretReference(problems, `${path}.tokensSecret.name`, as.tokensSecret?.name, [
       { path: `${path}.tokensSecret.asTokenKey`, key: as.tokensSecret?.asTokenKey ?? 'as_token' },
       { path: `${path}.tokensSecret.hsTokenKey`, key: as.tokensSecret?.hsTokenKey ?? 'hs_token' },
     ]);

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IngressBackendRef, matrixRoutes } from './ingress';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
-import { Problems, isObjectName, show } from './validation';
+import { Problems, isObjectName, reportProblems, show } from './validation';
 
 /** A Gateway the routes attach to. */
 export interface GatewayParentRef {
@@ -143,6 +143,6 @@ export class MatrixHttpRoute extends Construct {
         })),
       },
     } as any);
-    this.node.addValidation({ validate: () => problems.all });
+    reportProblems(this, problems);
   }
 }

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -6,7 +6,7 @@ import { AppserviceRegistration, appserviceConfig, appserviceTokenEnv, checkApps
 import { ImageProps, TUWUNEL_IMAGE, checkImage, imageReference } from './images';
 import { BASE_NAMES, CONFIG_HASH_ANNOTATION, MAX_STATEFULSET_NAME_LENGTH, prefixed, recommendedLabels, selectorLabels } from './names';
 import { ComponentProps, PodPlacementProps, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
-import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, isQuantity, parseUrl, show } from './validation';
+import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, isQuantity, parseUrl, reportProblems, show } from './validation';
 
 /** Where the homeserver keeps its database. */
 export interface PersistenceProps {
@@ -182,7 +182,7 @@ export class Homeserver extends Construct {
       checkComponentProps(problems, props);
       checkServerName(problems, props.serverName);
     }
-    checkHomeserverProps(problems, props, this.name, maxRequestSize, allowRegistration, persistence);
+    checkHomeserverProps(problems, props, this.name, maxRequestSize, allowRegistration, persistence, isManagedScope(scope));
     checkAppservices(problems, appservices);
     checkPlacement(problems, 'homeserver', props);
 
@@ -287,7 +287,7 @@ export class Homeserver extends Construct {
               startupProbe: probe(60, 5),
               readinessProbe: probe(3, 10),
               livenessProbe: probe(6, 20),
-              resources: resourceRequirements(problems, 'homeserver.resources', props.resources, { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '1Gi' }),
+              resources: resourceRequirements(problems, 'homeserver.resources', props.resources, { cpuRequestMillis: 100, memoryRequest: Size.mebibytes(256), memoryLimit: Size.gibibytes(1) }),
               securityContext: containerSecurityContext(),
             }],
             volumes,
@@ -306,7 +306,7 @@ export class Homeserver extends Construct {
       },
     });
 
-    this.node.addValidation({ validate: () => problems.all });
+    reportProblems(this, problems);
   }
 
   /** The objects this construct generated, for escape hatches (`addJsonPatch`, labels). */
@@ -341,6 +341,7 @@ function checkHomeserverProps(
   maxRequestSize: number,
   allowRegistration: boolean,
   persistence: ResolvedPersistence,
+  managed: boolean,
 ): void {
   if (name.length > MAX_STATEFULSET_NAME_LENGTH) {
     problems.add('namePrefix', `makes the StatefulSet name "${name}" ${name.length} characters long`, `StatefulSet names over ${MAX_STATEFULSET_NAME_LENGTH} characters give pods a controller-revision-hash label Kubernetes rejects`, 'use a shorter namePrefix');
@@ -370,25 +371,15 @@ function checkHomeserverProps(
     );
   }
   if (hasExisting) {
-    checkSecretReference(problems, 'homeserver.registrationTokenExistingSecret', props.registrationTokenExistingSecret!.name, [
+    checkSecretReference(problems, 'homeserver.registrationTokenExistingSecret.name', props.registrationTokenExistingSecret!.name, [
       { path: 'homeserver.registrationTokenExistingSecret.key', key: props.registrationTokenExistingSecret!.key ?? DEFAULT_TOKEN_KEY },
     ]);
   }
   if (typeof maxRequestSize !== 'number' || !Number.isSafeInteger(maxRequestSize) || maxRequestSize < 1) {
     problems.add('homeserver.maxRequestSize', `${show(maxRequestSize)} is not a positive whole number of bytes`, 'Tuwunel cannot parse it and refuses to start', 'use a byte count such as 104857600 (100 MiB)');
   }
-  if (props.livekitServiceUrl !== undefined) {
-    const url = parseUrl(props.livekitServiceUrl, ['https', 'http']);
-    if (!url) {
-      problems.add('homeserver.livekitServiceUrl', `${show(props.livekitServiceUrl)} is not an http(s) URL`, 'clients read it from /.well-known/matrix/client and calls fail to get a token', 'use the public base URL of lk-jwt-service, e.g. "https://matrix.example.org"');
-    } else if (/\/sfu\/?$/.test(url.pathname)) {
-      problems.add(
-        'homeserver.livekitServiceUrl',
-        `${show(props.livekitServiceUrl)} ends in "/sfu"`,
-        'Element Call appends "/sfu/get" itself, so clients would call ".../sfu/sfu/get" and every call fails to get a token',
-        `drop the "/sfu" suffix, e.g. "${url.origin}${url.pathname.replace(/\/sfu\/?$/, '')}"`,
-      );
-    }
+  if (props.livekitServiceUrl !== undefined && !managed) {
+    checkLivekitServiceUrl(problems, props.livekitServiceUrl);
   }
   if (persistence.enabled && !persistence.existingClaim && !isQuantity(persistence.size)) {
     problems.add('homeserver.persistence.size', `${show(persistence.size)} is not a storage quantity`, 'the API server rejects the claim and the homeserver never starts', 'use a quantity such as "10Gi"');
@@ -403,5 +394,20 @@ function checkHomeserverProps(
     if (!persistence.enabled) {
       problems.add('homeserver.persistence.existingClaim', 'is set while homeserver.persistence.enabled is false', 'the database would go to an emptyDir and be lost on every restart, not to your claim', 'set homeserver.persistence.enabled to true, or remove existingClaim');
     }
+  }
+}
+
+/** The lk-jwt-service base URL advertised in /.well-known/matrix/client. */
+export function checkLivekitServiceUrl(problems: Problems, value: unknown): void {
+  const url = parseUrl(value, ['https', 'http']);
+  if (!url) {
+    problems.add('homeserver.livekitServiceUrl', `${show(value)} is not an http(s) URL`, 'clients read it from /.well-known/matrix/client and calls fail to get a token', 'use the public base URL of lk-jwt-service, e.g. "https://matrix.example.org"');
+  } else if (/\/sfu\/?$/.test(url.pathname)) {
+    problems.add(
+      'homeserver.livekitServiceUrl',
+      `${show(value)} ends in "/sfu"`,
+      'Element Call appends "/sfu/get" itself, so clients would call ".../sfu/sfu/get" and every call fails to get a token',
+      `drop the "/sfu" suffix, e.g. "${url.origin}${url.pathname.replace(/\/sfu\/?$/, '')}"`,
+    );
   }
 }

@@ -3,7 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
-import { Problems, checkAnnotations, isObjectName, show } from './validation';
+import { Problems, checkAnnotations, isObjectName, reportProblems, show } from './validation';
 
 /** TLS of the ingress host. */
 export interface IngressTlsProps {
@@ -248,7 +248,7 @@ export class MatrixIngress extends Construct {
       },
     });
 
-    this.node.addValidation({ validate: () => problems.all });
+    reportProblems(this, problems);
   }
 
   /** The objects this construct generated. */

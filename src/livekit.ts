@@ -1,4 +1,4 @@
-import { ApiObject, Yaml } from 'cdk8s';
+import { ApiObject, Size, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -6,7 +6,7 @@ import { ImageProps, LIVEKIT_IMAGE, checkImage, imageReference } from './images'
 import { BASE_NAMES, CONFIG_HASH_ANNOTATION, prefixed, recommendedLabels, selectorLabels } from './names';
 import { ComponentProps, PodPlacementProps, SecretKeyReference, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
 import { TurnProps, TurnRelay } from './turn-relay';
-import { Problems, checkAnnotations, checkContainerPort, checkDistinctPorts, checkLabels, checkSecretReference, isIpAddress, parseUrl, show } from './validation';
+import { Problems, checkAnnotations, checkContainerPort, checkDistinctPorts, checkLabels, checkSecretReference, isIpAddress, parseUrl, reportProblems, show } from './validation';
 
 /** A user-managed Secret holding the LiveKit API key and secret. */
 export interface LiveKitExistingSecret {
@@ -471,8 +471,10 @@ export class LiveKit extends Construct {
 
     let inlineKeys = '';
     if (!props.keys?.existingSecret && props.keys?.apiKey !== undefined && props.keys?.apiSecret !== undefined) {
-      // Serialized as YAML, so any key or secret (an all-digit one included) arrives as a string.
-      inlineKeys = Yaml.stringify({ [props.keys.apiKey]: props.keys.apiSecret }).trimEnd();
+      // Both sides double-quoted (a JSON string is a YAML double-quoted scalar), so any key or
+      // secret arrives as a string, also under the YAML 1.1 rules Go's parser still applies
+      // (an unquoted `0b1010…` or `1_000…` would become a number and the key be dropped).
+      inlineKeys = `${JSON.stringify(props.keys.apiKey)}: ${JSON.stringify(props.keys.apiSecret)}`;
       this.secret = new k8s.KubeSecret(this, 'secret', {
         metadata: { name: this.credentials.secretName, labels },
         type: 'Opaque',
@@ -558,7 +560,7 @@ export class LiveKit extends Construct {
               ],
               readinessProbe: probe(3),
               livenessProbe: probe(6),
-              resources: resourceRequirements(problems, 'livekit.resources', props.resources, { cpuRequest: '500m', memoryRequest: '512Mi', memoryLimit: '2Gi' }),
+              resources: resourceRequirements(problems, 'livekit.resources', props.resources, { cpuRequestMillis: 500, memoryRequest: Size.mebibytes(512), memoryLimit: Size.gibibytes(2) }),
               securityContext: containerSecurityContext(),
             }],
             volumes: [
@@ -615,7 +617,7 @@ export class LiveKit extends Construct {
       } as any);
     }
 
-    this.node.addValidation({ validate: () => problems.all });
+    reportProblems(this, problems);
   }
 
   /** The objects this construct generated, for escape hatches (`addJsonPatch`, labels). */
@@ -675,7 +677,7 @@ function checkLiveKitProps(problems: Problems, props: LiveKitProps, turnRelay: T
     );
   }
   if (hasInline && keys?.existingSecret) {
-    problems.add('livekit.keys.apiKey', 'inline credentials are set together with livekit.keys.existingSecret', 'only the existing Secret would be used, and the inline values would be silently ignored', 'remove livekit.keys.apiKey/apiSecret or livekit.keys.existingSecret');
+    problems.add(keys?.apiKey !== undefined ? 'livekit.keys.apiKey' : 'livekit.keys.apiSecret', 'inline credentials are set together with livekit.keys.existingSecret', 'only the existing Secret would be used, and the inline values would be silently ignored', 'remove livekit.keys.apiKey/apiSecret or livekit.keys.existingSecret');
   }
   if (hasInline && !keys?.existingSecret) {
     if (keys?.apiKey === undefined || keys.apiKey === '') {
@@ -693,7 +695,7 @@ function checkLiveKitProps(problems: Problems, props: LiveKitProps, turnRelay: T
   }
   if (keys?.existingSecret) {
     const ref = liveKitCredentials(keys, undefined);
-    checkSecretReference(problems, 'livekit.keys.existingSecret', keys.existingSecret.name, [
+    checkSecretReference(problems, 'livekit.keys.existingSecret.name', keys.existingSecret.name, [
       { path: 'livekit.keys.existingSecret.apiKeyKey', key: ref.apiKeyKey },
       { path: 'livekit.keys.existingSecret.apiSecretKey', key: ref.apiSecretKey },
       { path: 'livekit.keys.existingSecret.livekitKeysKey', key: ref.livekitKeysKey },
@@ -760,7 +762,7 @@ function checkScaleOut(problems: Problems, props: LiveKitProps, turnRelay: TurnR
     problems.add('livekit.scaleOut.redis.db', `${show(redis.db)} is not a database number`, 'LiveKit cannot select the database and fails to start', 'use a whole number such as 0');
   }
   for (const [field, ref] of [['passwordSecret', redis?.passwordSecret], ['sentinelPasswordSecret', redis?.sentinelPasswordSecret]] as const) {
-    if (ref) checkSecretReference(problems, `livekit.scaleOut.redis.${field}`, ref.name, [{ path: `livekit.scaleOut.redis.${field}.key`, key: ref.key }]);
+    if (ref) checkSecretReference(problems, `livekit.scaleOut.redis.${field}.name`, ref.name, [{ path: `livekit.scaleOut.redis.${field}.key`, key: ref.key }]);
   }
   if (props.rtc?.nodeIp !== undefined) {
     problems.add('livekit.rtc.nodeIp', 'is set in scale-out mode', 'every node would advertise the same address, so media for rooms on the other nodes goes to the wrong server', 'remove livekit.rtc.nodeIp and choose livekit.scaleOut.nodeAddress (STUN or HOST_IP)');

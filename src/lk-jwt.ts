@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -6,7 +6,7 @@ import { ImageProps, LK_JWT_IMAGE, checkImage, imageReference } from './images';
 import { LiveKitCredentialsRef } from './livekit';
 import { BASE_NAMES, CONFIG_HASH_ANNOTATION, prefixed, recommendedLabels, selectorLabels } from './names';
 import { ComponentProps, PodPlacementProps, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
-import { Problems, checkSecretReference, isIpAddress, parseUrl, show } from './validation';
+import { Problems, checkSecretReference, isIpAddress, parseUrl, reportProblems, show } from './validation';
 
 /** Settings of lk-jwt-service, the token broker between Matrix and LiveKit. */
 export interface LkJwtSettings extends PodPlacementProps {
@@ -91,7 +91,7 @@ export class LkJwt extends Construct {
       problems.add('livekit.publicUrl', `${show(props.livekitUrl)} is not a ws:// or wss:// URL`, 'lk-jwt-service hands it to browsers, which cannot open a LiveKit connection to it, so calls never connect', 'use the public WebSocket URL of LiveKit, e.g. "wss://matrix.example.org"');
     }
     if (!managed) {
-      checkSecretReference(problems, 'livekit.keys.existingSecret', props.credentials.secretName, [
+      checkSecretReference(problems, 'livekit.keys.existingSecret.name', props.credentials.secretName, [
         { path: 'livekit.keys.existingSecret.apiKeyKey', key: props.credentials.apiKeyKey },
         { path: 'livekit.keys.existingSecret.apiSecretKey', key: props.credentials.apiSecretKey },
       ]);
@@ -141,7 +141,7 @@ export class LkJwt extends Construct {
               ports: [{ name: 'http', containerPort: LK_JWT_PORT, protocol: 'TCP' }],
               readinessProbe: probe(3),
               livenessProbe: probe(6),
-              resources: resourceRequirements(problems, 'lkJwt.resources', props.resources, { cpuRequest: '10m', memoryRequest: '32Mi', memoryLimit: '128Mi' }),
+              resources: resourceRequirements(problems, 'lkJwt.resources', props.resources, { cpuRequestMillis: 10, memoryRequest: Size.mebibytes(32), memoryLimit: Size.mebibytes(128) }),
               securityContext: containerSecurityContext(),
             }],
           },
@@ -158,7 +158,7 @@ export class LkJwt extends Construct {
       },
     });
 
-    this.node.addValidation({ validate: () => problems.all });
+    reportProblems(this, problems);
   }
 
   /** The objects this construct generated, for escape hatches (`addJsonPatch`, labels). */

@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ContentSecurityPolicySources, contentSecurityPolicySources, mergeContentSecurityPolicy } from './csp';
 import { GatewayApiRoutingOptions, MatrixHttpRoute, Routing, RoutingKind } from './gateway-routes';
-import { Homeserver, HomeserverSettings, checkServerName } from './homeserver';
+import { Homeserver, HomeserverSettings, checkLivekitServiceUrl, checkServerName } from './homeserver';
 import { MatrixIngress, MatrixIngressOptions } from './ingress';
 import { LiveKit, LiveKitSettings, liveKitCredentials } from './livekit';
 import { LkJwt, LkJwtSettings } from './lk-jwt';
@@ -10,7 +10,7 @@ import { BASE_NAMES, MAX_NAME_LENGTH, prefixed } from './names';
 import { MatrixNetworkPolicies } from './network-policies';
 import { SchedulingProps, checkComponentProps, markManagedScope } from './pod';
 import { TurnRelay } from './turn-relay';
-import { Problems, checkSecretReference, isObjectName, parseUrl, show } from './validation';
+import { Problems, checkSecretReference, isObjectName, parseUrl, reportProblems, show } from './validation';
 
 /** The homeserver part of `MatrixChat`. */
 export interface MatrixChatHomeserverOptions extends HomeserverSettings {
@@ -168,6 +168,11 @@ export class MatrixChat extends Construct {
     checkServerName(problems, serverName);
     checkNamePrefix(problems, props.namePrefix);
     checkComponentProps(problems, common);
+    checkWellFormedStrings(problems, '', props);
+    // Checked here, against what the user set, so a bad serverName is not reported again through derived URLs.
+    if (homeserverEnabled && props.homeserver?.livekitServiceUrl !== undefined) {
+      checkLivekitServiceUrl(problems, props.homeserver.livekitServiceUrl);
+    }
 
     this.livekitPublicUrl = props.livekit?.publicUrl ?? (livekitBundled ? `wss://${serverName}` : undefined);
     if (props.livekit?.publicUrl !== undefined && !parseUrl(props.livekit.publicUrl, ['wss', 'ws'])) {
@@ -260,7 +265,7 @@ export class MatrixChat extends Construct {
       this.lkJwt || this.livekit ? this.livekitPublicUrl : undefined,
     );
 
-    this.node.addValidation({ validate: () => problems.all });
+    reportProblems(this, problems);
   }
 
   /**
@@ -274,6 +279,31 @@ export class MatrixChat extends Construct {
   /** Every object the stack generated, for escape hatches (`addJsonPatch`, labels). */
   public get apiObjects(): ApiObject[] {
     return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  }
+}
+
+/**
+ * Reports every string prop holding an unpaired UTF-16 surrogate: it cannot be encoded as UTF-8,
+ * so it would silently become U+FFFD in the YAML and, e.g., a token would no longer match.
+ */
+function checkWellFormedStrings(problems: Problems, path: string, value: unknown): void {
+  if (typeof value === 'string') {
+    if (/\p{Surrogate}/u.test(value)) {
+      problems.add(path, 'contains an unpaired UTF-16 surrogate', 'it cannot be written as UTF-8 and would reach the cluster altered', 'remove the broken character');
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => checkWellFormedStrings(problems, `${path}[${index}]`, item));
+    return;
+  }
+  // Only plain data: class instances (kplus Cpu/Size, Routing) hold no user text to check here.
+  if (value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+    for (const [key, item] of Object.entries(value)) {
+      const itemPath = path === '' ? key : `${path}.${key}`;
+      if (/\p{Surrogate}/u.test(key)) checkWellFormedStrings(problems, itemPath, key);
+      checkWellFormedStrings(problems, itemPath, item);
+    }
   }
 }
 
@@ -295,12 +325,12 @@ function checkNamePrefix(problems: Problems, namePrefix: string | undefined): vo
 function checkExternalLiveKit(problems: Problems, props: MatrixChatProps, lkJwtEnabled: boolean): void {
   const keys = props.livekit?.keys;
   if (keys?.apiKey !== undefined || keys?.apiSecret !== undefined) {
-    problems.add('livekit.keys.apiKey', 'inline credentials are set while livekit.enabled is false', 'the bundled livekit-secret only exists with the bundled SFU, so the values would be silently ignored', 'put the external LiveKit\'s key and secret in a Secret and set livekit.keys.existingSecret.name');
+    problems.add(keys?.apiKey !== undefined ? 'livekit.keys.apiKey' : 'livekit.keys.apiSecret', 'inline credentials are set while livekit.enabled is false', 'the bundled livekit-secret only exists with the bundled SFU, so the values would be silently ignored', 'put the external LiveKit\'s key and secret in a Secret and set livekit.keys.existingSecret.name');
   }
   if (!lkJwtEnabled) return;
   if (keys?.existingSecret?.name) {
     const ref = liveKitCredentials(keys, undefined);
-    checkSecretReference(problems, 'livekit.keys.existingSecret', ref.secretName, [
+    checkSecretReference(problems, 'livekit.keys.existingSecret.name', ref.secretName, [
       { path: 'livekit.keys.existingSecret.apiKeyKey', key: ref.apiKeyKey },
       { path: 'livekit.keys.existingSecret.apiSecretKey', key: ref.apiSecretKey },
     ]);

@@ -71,7 +71,7 @@ export interface PodPlacementProps {
 export function placementPodSpec(props: PodPlacementProps): Pick<k8s.PodSpec, 'priorityClassName' | 'topologySpreadConstraints'> {
   return {
     priorityClassName: props.priorityClassName,
-    topologySpreadConstraints: props.topologySpreadConstraints?.length ? props.topologySpreadConstraints : undefined,
+    topologySpreadConstraints: props.topologySpreadConstraints?.length ? plainCopy(props.topologySpreadConstraints) : undefined,
   };
 }
 
@@ -123,11 +123,20 @@ export function commonPodSpec(props: ComponentProps): Pick<k8s.PodSpec, 'automou
   return {
     automountServiceAccountToken: false,
     enableServiceLinks: false,
-    nodeSelector: props.scheduling?.nodeSelector,
-    tolerations: props.scheduling?.tolerations,
-    affinity: props.scheduling?.affinity,
+    nodeSelector: plainCopy(props.scheduling?.nodeSelector),
+    tolerations: plainCopy(props.scheduling?.tolerations),
+    affinity: plainCopy(props.scheduling?.affinity),
     imagePullSecrets: pullSecrets.length > 0 ? pullSecrets.map((name) => ({ name })) : undefined,
   };
+}
+
+/**
+ * A plain-object copy of user data passed through to the manifests: cdk8s's serializer fails on
+ * objects without a prototype (e.g. from `Object.create(null)` or some YAML loaders), and a copy
+ * also keeps later mutations of the user's objects out of the construct.
+ */
+export function plainCopy<T>(value: T): T {
+  return value === undefined ? value : JSON.parse(JSON.stringify(value));
 }
 
 /** Validates the props shared by all components. */
@@ -143,24 +152,34 @@ export function checkComponentProps(problems: Problems, props: ComponentProps): 
 
 /** Default requests and limits of one container. */
 export interface ResourceDefaults {
-  readonly cpuRequest: string;
-  readonly memoryRequest: string;
-  readonly memoryLimit: string;
+  readonly cpuRequestMillis: number;
+  readonly memoryRequest: Size;
+  readonly memoryLimit: Size;
 }
 
+/** The largest whole unit (Gi, Mi, Ki) that expresses the size; cdk8s throws for a fractional one. */
 function sizeQuantity(size: Size): string {
-  // kplus converts memory to whole MiB and throws on anything finer; fall back to KiB so any
-  // Size the user can build is accepted, and report what cannot be expressed instead of throwing.
-  try {
-    return `${size.toMebibytes()}Mi`;
-  } catch {
-    return `${size.toKibibytes()}Ki`;
+  for (const [unit, convert] of [['Gi', () => size.toGibibytes()], ['Mi', () => size.toMebibytes()]] as const) {
+    try {
+      return `${convert()}${unit}`;
+    } catch {
+      // not a whole number of this unit: try the next smaller one
+    }
   }
+  return `${size.toKibibytes()}Ki`;
+}
+
+function cpuMillis(cpu: kplus.Cpu): number {
+  const amount = cpu.amount;
+  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
 }
 
 /**
  * Converts kplus resources to the Kubernetes form, filling what the user left out from the
- * component's defaults (every container gets CPU and memory requests and a memory limit).
+ * component's defaults (every container gets CPU and memory requests and a memory limit). A
+ * default never contradicts a user value: a request above the default limit raises the limit,
+ * a limit below the default request lowers the request. Values that cannot be expressed are
+ * reported instead of thrown.
  */
 export function resourceRequirements(
   problems: Problems,
@@ -170,22 +189,50 @@ export function resourceRequirements(
 ): k8s.ResourceRequirements {
   const requests: Record<string, k8s.Quantity> = {};
   const limits: Record<string, k8s.Quantity> = {};
-  const convert = (field: string, produce: () => string | undefined, target: Record<string, k8s.Quantity>, key: string, fallback?: string) => {
-    let value: string | undefined;
+  const attempt = <T>(field: string, produce: () => T): T | undefined => {
     try {
-      value = produce();
+      return produce();
     } catch (error) {
       problems.add(`${path}.${field}`, `cannot be expressed as a Kubernetes quantity (${(error as Error).message})`, 'the container would get no valid resource setting', 'use a whole number of KiB, MiB or GiB, or millicores for CPU');
+      return undefined;
     }
-    const chosen = value ?? fallback;
-    if (chosen !== undefined) target[key] = k8s.Quantity.fromString(chosen);
   };
-  convert('cpu.request', () => resources?.cpu?.request?.amount, requests, 'cpu', defaults.cpuRequest);
-  convert('cpu.limit', () => resources?.cpu?.limit?.amount, limits, 'cpu');
-  convert('memory.request', () => (resources?.memory?.request ? sizeQuantity(resources.memory.request) : undefined), requests, 'memory', defaults.memoryRequest);
-  convert('memory.limit', () => (resources?.memory?.limit ? sizeQuantity(resources.memory.limit) : undefined), limits, 'memory', defaults.memoryLimit);
-  convert('ephemeralStorage.request', () => (resources?.ephemeralStorage?.request ? sizeQuantity(resources.ephemeralStorage.request) : undefined), requests, 'ephemeral-storage');
-  convert('ephemeralStorage.limit', () => (resources?.ephemeralStorage?.limit ? sizeQuantity(resources.ephemeralStorage.limit) : undefined), limits, 'ephemeral-storage');
+
+  const cpu = resources?.cpu;
+  const cpuLimit = cpu?.limit ? attempt('cpu.limit', () => cpuMillis(cpu.limit!)) : undefined;
+  let cpuRequest = cpu?.request ? attempt('cpu.request', () => cpuMillis(cpu.request!)) : undefined;
+  if (cpuRequest === undefined) cpuRequest = cpuLimit !== undefined ? Math.min(cpuLimit, defaults.cpuRequestMillis) : defaults.cpuRequestMillis;
+  if (cpuLimit !== undefined && cpuRequest > cpuLimit) {
+    problems.add(`${path}.cpu.request`, `${cpuRequest}m is above the CPU limit of ${cpuLimit}m`, 'the API server rejects a container whose request exceeds its limit', 'raise cpu.limit or lower cpu.request');
+  }
+  requests.cpu = k8s.Quantity.fromString(`${cpuRequest}m`);
+  if (cpuLimit !== undefined) limits.cpu = k8s.Quantity.fromString(`${cpuLimit}m`);
+
+  const memory = resources?.memory;
+  const kib = (field: string, size: Size | undefined) => (size ? attempt(field, () => size.toKibibytes()) : undefined);
+  const userRequest = kib('memory.request', memory?.request);
+  const userLimit = kib('memory.limit', memory?.limit);
+  const defaultRequest = defaults.memoryRequest.toKibibytes();
+  const defaultLimit = defaults.memoryLimit.toKibibytes();
+  let memoryRequest = defaults.memoryRequest;
+  if (userRequest !== undefined) memoryRequest = memory!.request!;
+  else if (userLimit !== undefined && userLimit < defaultRequest) memoryRequest = memory!.limit!;
+  let memoryLimit = defaults.memoryLimit;
+  if (userLimit !== undefined) memoryLimit = memory!.limit!;
+  else if (userRequest !== undefined && userRequest > defaultLimit) memoryLimit = memory!.request!;
+  if (userRequest !== undefined && userLimit !== undefined && userRequest > userLimit) {
+    problems.add(`${path}.memory.request`, 'is above memory.limit', 'the API server rejects a container whose request exceeds its limit', 'raise memory.limit or lower memory.request');
+  }
+  const requestQuantity = attempt('memory.request', () => sizeQuantity(memoryRequest));
+  const limitQuantity = attempt('memory.limit', () => sizeQuantity(memoryLimit));
+  if (requestQuantity) requests.memory = k8s.Quantity.fromString(requestQuantity);
+  if (limitQuantity) limits.memory = k8s.Quantity.fromString(limitQuantity);
+
+  const storage = resources?.ephemeralStorage;
+  const storageRequest = storage?.request ? attempt('ephemeralStorage.request', () => sizeQuantity(storage.request!)) : undefined;
+  const storageLimit = storage?.limit ? attempt('ephemeralStorage.limit', () => sizeQuantity(storage.limit!)) : undefined;
+  if (storageRequest) requests['ephemeral-storage'] = k8s.Quantity.fromString(storageRequest);
+  if (storageLimit) limits['ephemeral-storage'] = k8s.Quantity.fromString(storageLimit);
   return { requests, limits };
 }
 

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
-import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, show } from './validation';
+import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, reportProblems, show } from './validation';
 
 /** Kind of a cert-manager issuer. */
 export enum IssuerKind {
@@ -176,7 +176,7 @@ export class TurnRelay extends Construct {
         },
       } as any);
     }
-    this.node.addValidation({ validate: () => problems.all });
+    reportProblems(this, problems);
   }
 
   /** The `turn` section of LiveKit's config.yaml (keys LiveKit really reads). */

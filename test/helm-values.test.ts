@@ -263,7 +263,7 @@ describe('resources', () => {
     });
     const objects = synth(props!);
     expect(container(find(objects, 'StatefulSet', 'matrix-homeserver')).resources).toEqual({
-      requests: { 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '1024Mi' },
+      requests: { 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '1Gi' },
       limits: { cpu: '2000m', memory: '1536Mi' },
     });
   });

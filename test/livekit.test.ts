@@ -106,8 +106,9 @@ describe('credentials', () => {
     expect(Object.keys(secret.data).sort()).toEqual(['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET', 'LIVEKIT_KEYS']);
     expect(secretValue(secret, 'LIVEKIT_API_KEY')).toBe('APIchat');
     expect(secretValue(secret, 'LIVEKIT_API_SECRET')).toBe(TEST_API_SECRET);
-    // LiveKit insists on exactly "key: secret", including the space.
-    expect(secretValue(secret, 'LIVEKIT_KEYS')).toBe(`APIchat: ${TEST_API_SECRET}`);
+    // LiveKit reads LIVEKIT_KEYS with yaml.Unmarshal and keeps only string values: both sides are
+    // double-quoted so no key or secret can turn into a number (YAML 1.1 or 1.2) and be dropped.
+    expect(secretValue(secret, 'LIVEKIT_KEYS')).toBe(`"APIchat": "${TEST_API_SECRET}"`);
     expect(parseYaml(secretValue(secret, 'LIVEKIT_KEYS'))).toEqual({ APIchat: TEST_API_SECRET });
   });
 

@@ -1,0 +1,137 @@
+/**
+ * Configuration keys and environment variables each program really reads, from its source at
+ * the versions we deploy (REFERENCE.md; the research notes cite files and commits). A key path
+ * is dotted; `*` matches one segment of any name (map keys, appservice ids); `[]` marks an array
+ * of tables whose entries are checked against the keys that follow.
+ */
+
+/** Tuwunel: keys under `[global]` (src/core/config/mod.rs). */
+export const TUWUNEL_GLOBAL_KEYS: readonly string[] = [
+  'server_name',
+  'database_path',
+  'address',
+  'port',
+  'unix_socket_path',
+  'allow_registration',
+  'registration_token',
+  'registration_token_file',
+  'max_request_size',
+  'allow_federation',
+  'trusted_servers',
+  'log',
+  'error_on_unknown_config_opts',
+  'appservice_dir',
+  'well_known.client',
+  'well_known.server',
+  'well_known.livekit_url',
+  'well_known.support_page',
+  'well_known.support_role',
+  'well_known.support_email',
+  'well_known.support_mxid',
+  'well_known.rtc_transports[].type',
+  'well_known.rtc_transports[].livekit_service_url',
+  'appservice.*.id',
+  'appservice.*.url',
+  'appservice.*.as_token',
+  'appservice.*.hs_token',
+  'appservice.*.sender_localpart',
+  'appservice.*.rate_limited',
+  'appservice.*.protocols',
+  'appservice.*.receive_ephemeral',
+  'appservice.*.device_management',
+  'appservice.*.users[].exclusive',
+  'appservice.*.users[].regex',
+  'appservice.*.aliases[].exclusive',
+  'appservice.*.aliases[].regex',
+  'appservice.*.rooms[].exclusive',
+  'appservice.*.rooms[].regex',
+];
+
+/**
+ * Keys Tuwunel reads but the construct must never write into a ConfigMap (secrets belong in
+ * Secrets; the open-registration override defeats the token rule).
+ */
+export const TUWUNEL_FORBIDDEN_IN_CONFIGMAP: readonly string[] = [
+  'registration_token',
+  'appservice.*.as_token',
+  'appservice.*.hs_token',
+  'yes_i_am_very_very_sure_i_want_an_open_registration_server_prone_to_abuse',
+];
+
+/**
+ * LiveKit server: config.yaml keys (pkg/config/config.go, mediatransportutil rtcconfig,
+ * protocol redis/logger). `scalar: false` marks slices/maps/structs, which get no generated env var.
+ */
+export const LIVEKIT_KEYS: ReadonlyArray<{ path: string; scalar: boolean }> = [
+  ...[
+    'port', 'prometheus_port', 'prometheus.port', 'prometheus.username', 'prometheus.password',
+    'key_file', 'region', 'development', 'log_level',
+    'rtc.tcp_port', 'rtc.port_range_start', 'rtc.port_range_end', 'rtc.node_ip', 'rtc.use_external_ip',
+    'rtc.use_ice_lite', 'rtc.enable_loopback_candidate', 'rtc.use_mdns', 'rtc.external_ip_only', 'rtc.force_tcp',
+    'rtc.strict_acks', 'rtc.allow_tcp_fallback', 'rtc.packet_buffer_size', 'rtc.pli_throttle.low_quality',
+    'redis.address', 'redis.username', 'redis.password', 'redis.db', 'redis.use_tls', 'redis.sentinel_master_name',
+    'redis.sentinel_username', 'redis.sentinel_password', 'redis.dial_timeout', 'redis.read_timeout',
+    'redis.write_timeout', 'redis.pool_timeout', 'redis.pool_size',
+    'redis.tls.enabled', 'redis.tls.insecure', 'redis.tls.serverName', 'redis.tls.caCertFile',
+    'redis.tls.clientCertFile', 'redis.tls.clientKeyFile',
+    'room.auto_create', 'room.max_participants', 'room.empty_timeout', 'room.departure_timeout',
+    'room.enable_remote_unmute',
+    'turn.enabled', 'turn.domain', 'turn.cert_file', 'turn.key_file', 'turn.tls_port', 'turn.udp_port',
+    'turn.relay_range_start', 'turn.relay_range_end', 'turn.external_tls',
+    'logging.json', 'logging.level', 'logging.pion_level', 'logging.sample',
+    'webhook.api_key',
+  ].map((path) => ({ path, scalar: true })),
+  // rtc.udp_port is a PortRange struct (a number or "start-end" in YAML): env is UDP_PORT, not LIVEKIT_RTC_UDP_PORT.
+  ...[
+    'rtc.udp_port', 'rtc.stun_servers', 'rtc.interfaces.includes', 'rtc.interfaces.excludes',
+    'rtc.ips.includes', 'rtc.ips.excludes', 'rtc.turn_servers', 'bind_addresses', 'webhook.urls',
+    'redis.sentinel_addresses', 'redis.cluster_addresses', 'room.enabled_codecs', 'logging.component_levels.*',
+  ].map((path) => ({ path, scalar: false })),
+];
+
+/**
+ * LiveKit reads `keys` too, but the construct must never write keys into a ConfigMap
+ * (DESIGN.md: credentials only from a Secret).
+ */
+export const LIVEKIT_FORBIDDEN_IN_CONFIGMAP: readonly string[] = ['keys', 'keys.*', 'prometheus.password', 'redis.password', 'redis.sentinel_password', 'webhook.api_key'];
+
+/** LiveKit env: hand-written flags of cmd/server/main.go plus `LIVEKIT_<PATH>` for every scalar key. */
+export const LIVEKIT_ENV: ReadonlySet<string> = new Set([
+  'LIVEKIT_CONFIG', 'LIVEKIT_KEYS', 'LIVEKIT_REGION', 'NODE_IP', 'UDP_PORT', 'REDIS_HOST', 'REDIS_PASSWORD',
+  'LIVEKIT_TURN_CERT', 'LIVEKIT_TURN_KEY', 'LIVEKIT_RTC_UDP_PORT_START', 'LIVEKIT_RTC_UDP_PORT_END',
+  ...LIVEKIT_KEYS.filter((k) => k.scalar && !k.path.includes('*')).map((k) => `LIVEKIT_${k.path.replace(/\./g, '_').toUpperCase()}`),
+]);
+
+/** lk-jwt-service env (Go config.go/main.go and the Rust rewrite's src/config.rs). */
+export const LK_JWT_ENV: ReadonlySet<string> = new Set([
+  'LIVEKIT_URL', 'LIVEKIT_KEY', 'LIVEKIT_SECRET', 'LIVEKIT_KEY_FROM_FILE', 'LIVEKIT_SECRET_FROM_FILE', 'LIVEKIT_KEY_FILE',
+  'LIVEKIT_FULL_ACCESS_HOMESERVERS', 'LIVEKIT_JWT_BIND', 'LIVEKIT_INSECURE_SKIP_VERIFY_TLS', 'LIVEKIT_LOG_LEVEL',
+  'LIVEKIT_REDIS_URL', 'LIVEKIT_REDIS_PASSWORD', 'LIVEKIT_SANITY_CHECK_INTERVAL_SECONDS', 'LIVEKIT_CS_API_URL_OVERRIDES',
+]);
+
+/** Tuwunel env besides `TUWUNEL_<KEY>` overrides: the config path. */
+export const TUWUNEL_ENV_EXTRA: ReadonlySet<string> = new Set(['TUWUNEL_CONFIG']);
+
+/** Converts a key path with `*` and `[]` markers into a matcher over concrete paths. */
+export function keyPattern(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\*/g, '[^.]+')}$`);
+}
+
+/** Whether a concrete key path is allowed by one of the patterns. */
+export function matchesAny(path: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => keyPattern(p).test(path));
+}
+
+/** Every leaf key path of parsed config data; arrays of tables become `name[]`, other arrays are leaves. */
+export function keyPaths(data: unknown, prefix = ''): string[] {
+  if (data === null || typeof data !== 'object' || data instanceof Date) return prefix ? [prefix] : [];
+  if (Array.isArray(data)) {
+    if (data.length > 0 && data.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e) && !(e instanceof Date))) {
+      return data.flatMap((e) => keyPaths(e, `${prefix}[]`));
+    }
+    return prefix ? [prefix] : [];
+  }
+  const entries = Object.entries(data as Record<string, unknown>);
+  if (entries.length === 0) return prefix ? [prefix] : [];
+  return entries.flatMap(([key, value]) => keyPaths(value, prefix ? `${prefix}.${key}` : key));
+}

@@ -1,0 +1,70 @@
+/** Checks that a synthesis failure is our validation error, naming real prop paths. */
+import { MatrixChatProps } from '../../src';
+
+export const VALIDATION_PREFIX = 'Validation failed with the following errors';
+
+/** Every prop path of MatrixChatProps, as patterns (`*` = a user-chosen map key, `[n]` = a list index). */
+const PROP_PATHS: readonly string[] = [
+  'serverName', 'namePrefix', 'labels', 'labels.*', 'imagePullSecrets', 'imagePullSecrets[n]',
+  'scheduling', 'scheduling.nodeSelector', 'scheduling.nodeSelector.*', 'scheduling.tolerations', 'scheduling.affinity',
+  'networkPolicy', 'networkPolicy.enabled',
+  'homeserver', 'homeserver.enabled', 'homeserver.clientPort', 'homeserver.allowRegistration', 'homeserver.registrationToken',
+  'homeserver.registrationTokenExistingSecret', 'homeserver.registrationTokenExistingSecret.name', 'homeserver.registrationTokenExistingSecret.key',
+  'homeserver.allowFederation', 'homeserver.maxRequestSize', 'homeserver.livekitServiceUrl',
+  'homeserver.persistence', 'homeserver.persistence.enabled', 'homeserver.persistence.size', 'homeserver.persistence.storageClassName', 'homeserver.persistence.existingClaim',
+  'livekit', 'livekit.enabled', 'livekit.publicUrl', 'livekit.keys', 'livekit.keys.apiKey', 'livekit.keys.apiSecret',
+  'livekit.keys.existingSecret', 'livekit.keys.existingSecret.name', 'livekit.keys.existingSecret.apiKeyKey', 'livekit.keys.existingSecret.apiSecretKey', 'livekit.keys.existingSecret.livekitKeysKey',
+  'livekit.rtc', 'livekit.rtc.signalingPort', 'livekit.rtc.tcpPort', 'livekit.rtc.udpPort', 'livekit.rtc.nodeIp', 'livekit.rtc.useExternalIp',
+  'livekit.rtc.serviceLabels', 'livekit.rtc.serviceLabels.*', 'livekit.rtc.serviceAnnotations', 'livekit.rtc.serviceAnnotations.*',
+  'livekit.turn', 'livekit.turn.enabled', 'livekit.turn.domain', 'livekit.turn.tlsPort', 'livekit.turn.tls', 'livekit.turn.tls.existingSecret', 'livekit.turn.tls.certKey', 'livekit.turn.tls.keyKey',
+  'lkJwt', 'lkJwt.enabled', 'lkJwt.insecureSkipVerifyTls',
+  'ingress', 'ingress.enabled', 'ingress.className', 'ingress.tls', 'ingress.tls.enabled', 'ingress.tls.secretName', 'ingress.tls.clusterIssuer',
+  'ingress.whitelistSourceRange', 'ingress.whitelistSourceRange[n]', 'ingress.annotations', 'ingress.annotations.*',
+  ...['homeserver', 'livekit', 'lkJwt'].flatMap((c) => [
+    `${c}.image`, `${c}.image.registry`, `${c}.image.repository`, `${c}.image.tag`, `${c}.image.digest`,
+    `${c}.resources`, `${c}.resources.cpu.request`, `${c}.resources.cpu.limit`, `${c}.resources.memory.request`, `${c}.resources.memory.limit`,
+    `${c}.resources.ephemeralStorage.request`, `${c}.resources.ephemeralStorage.limit`,
+  ]),
+];
+
+const MAP_PREFIXES = PROP_PATHS.filter((p) => p.endsWith('.*')).map((p) => p.slice(0, -1));
+
+/** Whether text starts with a known prop path followed by `: `; returns that path. */
+export function leadingPropPath(message: string): string | undefined {
+  for (const mapPrefix of MAP_PREFIXES) {
+    if (message.startsWith(mapPrefix)) return mapPrefix.slice(0, -1);
+  }
+  const match = /^([A-Za-z.]+(\[\d+\])?)(: )/.exec(message);
+  if (!match) return undefined;
+  const path = match[1].replace(/\[\d+\]$/, '[n]');
+  return PROP_PATHS.includes(path) ? match[1] : undefined;
+}
+
+function valueAt(props: MatrixChatProps, path: string): unknown {
+  return path.replace(/\[(\d+)\]/g, '.$1').split('.').reduce((acc: any, key) => (acc === undefined || acc === null ? undefined : acc[key]), props);
+}
+
+/**
+ * Problems with a thrown error: not our validation error, a line that names no prop path, or a
+ * line that blames a prop the user did not set without saying it is missing.
+ */
+export function errorProblems(error: unknown, props: MatrixChatProps): string[] {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof Error) || error.constructor.name === 'TypeError' || !message.startsWith(VALIDATION_PREFIX)) {
+    return [`not a validation error: ${error instanceof Error ? error.constructor.name : typeof error}: ${message.slice(0, 500)}`];
+  }
+  const problems: string[] = [];
+  const lines = message.split(/\n {2}\[[^\]\n]*\] /).slice(1);
+  if (lines.length === 0) problems.push(`validation error with no entries: ${message.slice(0, 300)}`);
+  for (const line of lines) {
+    const path = leadingPropPath(line);
+    if (!path) {
+      problems.push(`error line names no prop path of MatrixChatProps: ${JSON.stringify(line.slice(0, 200))}`);
+      continue;
+    }
+    const set = valueAt(props, path) !== undefined;
+    const saysMissing = /undefined is not|is not set|is required|no credentials are set|but no registration token|is true but|not set while|neither a tag nor a digest/.test(line);
+    if (!set && !saysMissing) problems.push(`error blames ${path}, which the props do not set: ${JSON.stringify(line.slice(0, 200))}`);
+  }
+  return problems;
+}

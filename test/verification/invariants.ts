@@ -1,0 +1,663 @@
+/**
+ * The verification suite's invariants (issue 5). Each is a named check over the synthesized
+ * objects of one scenario that returns one message per violation, naming the object.
+ */
+import { Deployment, StatefulSet, DaemonSet } from 'kubernetes-models/apps/v1';
+import { Job, CronJob } from 'kubernetes-models/batch/v1';
+import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { parse as parseYaml } from 'yaml';
+import {
+  LIVEKIT_ENV, LIVEKIT_FORBIDDEN_IN_CONFIGMAP, LIVEKIT_KEYS, LK_JWT_ENV, TUWUNEL_ENV_EXTRA, TUWUNEL_FORBIDDEN_IN_CONFIGMAP,
+  TUWUNEL_GLOBAL_KEYS, keyPaths, matchesAny,
+} from './allow-lists';
+import { CRD_MODEL_FILES, validateCrds } from './crd-models';
+import { PodTemplate, containerPorts, findPort, podTemplates, programOf, quantity, ref, selectorMatches, strings } from './k8s';
+import { Scenario } from './scenarios';
+import { K8sObject, synth, toYaml } from '../util';
+
+// smol-toml ships CommonJS beside its ES module build; its types only declare the latter (as in src/homeserver.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parse: parseToml } = require('smol-toml') as { parse(text: string): Record<string, unknown> };
+
+/** A named check: one message per violation, each naming the object that broke it. */
+export type Invariant = (objects: K8sObject[], scenario: Scenario) => string[];
+
+// ---------------------------------------------------------------------------------------------
+// 1. Schema
+
+interface Validatable { validate(): void }
+type ModelClass = new (data: any) => Validatable;
+
+/** Built-in kinds validated with `kubernetes-models` (CommonJS, loaded in Jest directly). */
+export const CORE_MODELS: Record<string, ModelClass> = {
+  'v1|ConfigMap': ConfigMap as unknown as ModelClass,
+  'v1|Secret': Secret as unknown as ModelClass,
+  'v1|Service': Service as unknown as ModelClass,
+  'v1|ServiceAccount': ServiceAccount as unknown as ModelClass,
+  'v1|PersistentVolumeClaim': PersistentVolumeClaim as unknown as ModelClass,
+  'apps/v1|Deployment': Deployment as unknown as ModelClass,
+  'apps/v1|StatefulSet': StatefulSet as unknown as ModelClass,
+  'apps/v1|DaemonSet': DaemonSet as unknown as ModelClass,
+  'batch/v1|Job': Job as unknown as ModelClass,
+  'batch/v1|CronJob': CronJob as unknown as ModelClass,
+  'networking.k8s.io/v1|Ingress': Ingress as unknown as ModelClass,
+  'networking.k8s.io/v1|NetworkPolicy': NetworkPolicy as unknown as ModelClass,
+  'policy/v1|PodDisruptionBudget': PodDisruptionBudget as unknown as ModelClass,
+};
+
+/**
+ * The CRDs the stack emits on purpose. Extension point: a kind added here is validated with its
+ * `@kubernetes-models/*` class when `crd-models.ts` names one, and otherwise checked for
+ * apiVersion/kind/metadata.name only. Any other kind fails the schema invariant.
+ */
+export const DELIBERATE_CRDS: readonly string[] = Object.keys(CRD_MODEL_FILES);
+
+export const schema: Invariant = (objects) => {
+  const messages: string[] = [];
+  const crds: K8sObject[] = [];
+  for (const o of objects) {
+    if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string' || o.metadata.name === '') {
+      messages.push(`${ref(o)}: apiVersion, kind and metadata.name must be non-empty strings`);
+      continue;
+    }
+    const key = `${o.apiVersion}|${o.kind}`;
+    const model = CORE_MODELS[key];
+    if (model) {
+      try {
+        new model(o).validate();
+      } catch (error) {
+        messages.push(`${ref(o)}: does not match the ${o.apiVersion} ${o.kind} schema: ${(error as Error).message}`);
+      }
+    } else if (DELIBERATE_CRDS.includes(key)) {
+      crds.push(o);
+    } else {
+      messages.push(`${ref(o)}: unexpected kind ${o.apiVersion} ${o.kind} (neither a built-in kind with a schema model nor a deliberate CRD)`);
+    }
+  }
+  validateCrds(crds).forEach((result, i) => {
+    if ('error' in result) messages.push(`${ref(crds[i])}: does not match the ${crds[i].apiVersion} ${crds[i].kind} schema: ${result.error}`);
+  });
+  return messages;
+};
+
+// ---------------------------------------------------------------------------------------------
+// 2. References
+
+function describePod(pod: PodTemplate): string {
+  return ref(pod.owner);
+}
+
+/** Files a program reads from its config, args and env: each must exist in a mount of its container. */
+/** A file or directory a program reads, and where its path was found. */
+interface ConfiguredFile { source: string; path: string; writable?: boolean; directory?: boolean }
+
+function configuredFiles(pod: PodTemplate, container: any, configMaps: Map<string, K8sObject>): ConfiguredFile[] {
+  const files: ConfiguredFile[] = [];
+  for (const e of container.env ?? []) {
+    if (typeof e.value === 'string' && /(_CONFIG|_FILE|_FROM_FILE)$/.test(e.name) && e.value.startsWith('/')) {
+      files.push({ source: `env ${e.name}`, path: e.value });
+    }
+  }
+  const args: string[] = [...(container.command ?? []), ...(container.args ?? [])];
+  args.forEach((arg, i) => {
+    const flag = /^--?(config|c|key-file)(=(.*))?$/.exec(arg);
+    if (!flag) return;
+    const value = flag[3] ?? args[i + 1];
+    if (typeof value === 'string') files.push({ source: `argument ${flag[1] === 'c' ? '-c' : `--${flag[1]}`}`, path: value });
+  });
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = (pod.spec.volumes ?? []).find((v: any) => v.name === mount.name);
+    const cm = volume?.configMap ? configMaps.get(volume.configMap.name) : undefined;
+    if (!cm) continue;
+    for (const [key, text] of Object.entries<string>(cm.data ?? {})) {
+      if (key.endsWith('.toml')) {
+        let global: any;
+        try { global = (parseToml(text) as any).global ?? {}; } catch { continue; }
+        if (typeof global.registration_token_file === 'string') files.push({ source: `${key} global.registration_token_file`, path: global.registration_token_file });
+        if (typeof global.database_path === 'string') files.push({ source: `${key} global.database_path`, path: global.database_path, writable: true, directory: true });
+        if (typeof global.appservice_dir === 'string') files.push({ source: `${key} global.appservice_dir`, path: global.appservice_dir, directory: true });
+      } else if (key.endsWith('.yaml') || key.endsWith('.yml')) {
+        let config: any;
+        try { config = parseYaml(text) ?? {}; } catch { continue; }
+        for (const p of ['turn.cert_file', 'turn.key_file', 'key_file', 'redis.tls.caCertFile', 'redis.tls.clientCertFile', 'redis.tls.clientKeyFile']) {
+          const value = p.split('.').reduce((acc: any, k) => acc?.[k], config);
+          if (typeof value === 'string') files.push({ source: `${key} ${p}`, path: value });
+        }
+      }
+    }
+  }
+  return files;
+}
+
+function checkFile(pod: PodTemplate, container: any, file: ConfiguredFile, objects: K8sObject[]): string | undefined {
+  const where = `${describePod(pod)} container ${container.name}: ${file.source} = ${JSON.stringify(file.path)}`;
+  if (!file.path.startsWith('/')) return `${where} is not an absolute path`;
+  const mounts: any[] = (container.volumeMounts ?? []).filter((m: any) => file.path === m.mountPath || file.path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`));
+  if (mounts.length === 0) return `${where} lies under no volumeMount of the container (the root filesystem is read-only and holds no such file)`;
+  const mount = mounts.sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+  if (file.writable && mount.readOnly) return `${where} lies in the read-only mount ${mount.mountPath}`;
+  if (file.directory || file.path === mount.mountPath) return undefined;
+  const relative = file.path.slice(mount.mountPath.replace(/\/$/, '').length + 1);
+  const volume = (pod.spec.volumes ?? []).find((v: any) => v.name === mount.name);
+  const source = volume?.configMap ?? volume?.secret;
+  if (!source) return undefined;
+  if (mount.subPath) return `${where} is inside a subPath mount`;
+  if (source.items) {
+    if (!source.items.some((item: any) => item.path === relative)) return `${where}: volume ${mount.name} projects no item at ${relative}`;
+    return undefined;
+  }
+  const kind = volume.configMap ? 'ConfigMap' : 'Secret';
+  const name = volume.configMap ? source.name : source.secretName;
+  const object = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (object && !(relative in { ...object.data, ...object.stringData })) return `${where}: ${kind}/${name} has no key ${relative}`;
+  return undefined;
+}
+
+/** Ports a program listens on according to its config file, each with its protocol. */
+interface Listener { source: string; port: number; protocol: string }
+
+function configuredListeners(pod: PodTemplate, container: any, configMaps: Map<string, K8sObject>): Listener[] {
+  const listeners: Listener[] = [];
+  const program = programOf(pod);
+  if (program === 'lk-jwt-service') {
+    const bind = (container.env ?? []).find((e: any) => e.name === 'LIVEKIT_JWT_BIND')?.value ?? ':8080';
+    const port = Number(/:(\d+)$/.exec(bind)?.[1]);
+    listeners.push({ source: 'LIVEKIT_JWT_BIND', port, protocol: 'TCP' });
+  }
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = (pod.spec.volumes ?? []).find((v: any) => v.name === mount.name);
+    const cm = volume?.configMap ? configMaps.get(volume.configMap.name) : undefined;
+    if (!cm) continue;
+    const toml = cm.data?.['tuwunel.toml'];
+    if (toml !== undefined) {
+      try {
+        const port = (parseToml(toml) as any).global?.port ?? 8008;
+        for (const p of Array.isArray(port) ? port : [port]) listeners.push({ source: 'tuwunel.toml global.port', port: Number(p), protocol: 'TCP' });
+      } catch { /* reported by the config invariant */ }
+    }
+    const yaml = cm.data?.['config.yaml'];
+    if (yaml !== undefined) {
+      try {
+        const c = parseYaml(yaml) ?? {};
+        listeners.push({ source: 'config.yaml port', port: Number(c.port ?? 7880), protocol: 'TCP' });
+        listeners.push({ source: 'config.yaml rtc.tcp_port', port: Number(c.rtc?.tcp_port ?? 7881), protocol: 'TCP' });
+        if (typeof c.rtc?.udp_port === 'number') listeners.push({ source: 'config.yaml rtc.udp_port', port: c.rtc.udp_port, protocol: 'UDP' });
+        if (c.turn?.enabled && Number(c.turn.tls_port) > 0) listeners.push({ source: 'config.yaml turn.tls_port', port: Number(c.turn.tls_port), protocol: 'TCP' });
+        if (c.turn?.enabled && Number(c.turn.udp_port) > 0) listeners.push({ source: 'config.yaml turn.udp_port', port: Number(c.turn.udp_port), protocol: 'UDP' });
+      } catch { /* reported by the config invariant */ }
+    }
+  }
+  return listeners;
+}
+
+export const references: Invariant = (objects, scenario) => {
+  const messages: string[] = [];
+  const pods = podTemplates(objects);
+  const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
+  const services = byKind('Service');
+  const configMaps = new Map(byKind('ConfigMap').map((o) => [o.metadata.name, o]));
+  const secrets = new Map(byKind('Secret').map((o) => [o.metadata.name, o]));
+
+  for (const svc of services) {
+    const selector = svc.spec?.selector;
+    if (!selector || Object.keys(selector).length === 0) {
+      if (svc.spec?.type !== 'ExternalName') messages.push(`${ref(svc)}: has no selector`);
+      continue;
+    }
+    const matched = pods.filter((p) => selectorMatches({ matchLabels: selector }, p.labels));
+    if (matched.length !== 1) {
+      messages.push(`${ref(svc)}: selector ${JSON.stringify(selector)} matches ${matched.length} pod templates (${matched.map(describePod).join(', ') || 'none'}), expected exactly one`);
+      continue;
+    }
+    const ports = containerPorts(matched[0]);
+    for (const p of svc.spec?.ports ?? []) {
+      const target = p.targetPort ?? p.port;
+      const protocol = p.protocol ?? 'TCP';
+      if (!findPort(ports, target, protocol)) {
+        messages.push(`${ref(svc)}: port ${p.name ?? p.port} targets ${protocol} ${target}, which is not a container port of ${describePod(matched[0])}`);
+      }
+    }
+  }
+
+  const serviceExposes = (name: string, port: any): string | undefined => {
+    const svc = services.find((s) => s.metadata.name === name);
+    if (!svc) return `names Service ${name}, which is not part of the stack`;
+    const ok = (svc.spec?.ports ?? []).some((p: any) => (port?.number !== undefined ? p.port === port.number : p.name === port?.name));
+    return ok ? undefined : `names port ${JSON.stringify(port)} of Service/${name}, which it does not expose`;
+  };
+  for (const ing of byKind('Ingress')) {
+    const backends: any[] = [
+      ...(ing.spec?.defaultBackend ? [ing.spec.defaultBackend] : []),
+      ...(ing.spec?.rules ?? []).flatMap((r: any) => (r.http?.paths ?? []).map((p: any) => p.backend)),
+    ];
+    for (const backend of backends) {
+      if (!backend?.service) {
+        messages.push(`${ref(ing)}: a backend is not a Service`);
+        continue;
+      }
+      const problem = serviceExposes(backend.service.name, backend.service.port);
+      if (problem) messages.push(`${ref(ing)}: backend ${problem}`);
+    }
+  }
+  for (const route of byKind('HTTPRoute')) {
+    for (const rule of route.spec?.rules ?? []) {
+      for (const backend of rule.backendRefs ?? []) {
+        if ((backend.kind ?? 'Service') !== 'Service' || (backend.group ?? '') !== '') {
+          messages.push(`${ref(route)}: backendRef ${backend.name} is not a core Service`);
+          continue;
+        }
+        const problem = serviceExposes(backend.name, { number: backend.port });
+        if (problem) messages.push(`${ref(route)}: backendRef ${problem}`);
+      }
+    }
+  }
+
+  for (const np of byKind('NetworkPolicy')) {
+    const selected = pods.filter((p) => selectorMatches(np.spec?.podSelector, p.labels));
+    if (selected.length === 0) {
+      messages.push(`${ref(np)}: podSelector ${JSON.stringify(np.spec?.podSelector)} selects no pod of the stack`);
+      continue;
+    }
+    const ports = selected.flatMap(containerPorts);
+    for (const rule of np.spec?.ingress ?? []) {
+      if (!rule.ports || rule.ports.length === 0) {
+        messages.push(`${ref(np)}: an ingress rule admits every port, not only the pod's listeners`);
+        continue;
+      }
+      for (const p of rule.ports) {
+        const protocol = p.protocol ?? 'TCP';
+        if (p.port === undefined) {
+          messages.push(`${ref(np)}: an ingress rule admits every ${protocol} port`);
+        } else if (!findPort(ports, p.port, protocol)) {
+          messages.push(`${ref(np)}: admits ${protocol} ${p.port}, which is not a container port of ${selected.map(describePod).join(', ')}`);
+        }
+      }
+    }
+  }
+
+  const existingSecrets = new Set(scenario.existingSecrets);
+  const checkRef = (where: string, kind: 'ConfigMap' | 'Secret', name: string, key: string | undefined, optional: boolean) => {
+    const object = (kind === 'ConfigMap' ? configMaps : secrets).get(name);
+    if (!object) {
+      if (kind === 'Secret' && existingSecrets.has(name)) return;
+      if (!optional) messages.push(`${where}: references ${kind}/${name}, which is neither in the stack nor a user-declared existing ${kind}`);
+      return;
+    }
+    if (key !== undefined && !(key in { ...object.data, ...object.stringData })) {
+      messages.push(`${where}: references key ${key} of ${kind}/${name}, which does not hold it`);
+    }
+  };
+  for (const pod of pods) {
+    const where = describePod(pod);
+    const volumes: any[] = pod.spec.volumes ?? [];
+    const volumeNames = new Set([...volumes.map((v) => v.name), ...pod.claimTemplates]);
+    for (const v of volumes) {
+      if (v.configMap) for (const item of v.configMap.items ?? [{}]) checkRef(`${where} volume ${v.name}`, 'ConfigMap', v.configMap.name, item.key, !!v.configMap.optional);
+      if (v.secret) for (const item of v.secret.items ?? [{}]) checkRef(`${where} volume ${v.name}`, 'Secret', v.secret.secretName, item.key, !!v.secret.optional);
+      for (const s of v.projected?.sources ?? []) {
+        if (s.configMap) checkRef(`${where} volume ${v.name}`, 'ConfigMap', s.configMap.name, undefined, !!s.configMap.optional);
+        if (s.secret) checkRef(`${where} volume ${v.name}`, 'Secret', s.secret.name, undefined, !!s.secret.optional);
+      }
+      if (v.persistentVolumeClaim && !scenario.existingClaims.includes(v.persistentVolumeClaim.claimName)) {
+        messages.push(`${where} volume ${v.name}: references PersistentVolumeClaim/${v.persistentVolumeClaim.claimName}, which the user did not declare`);
+      }
+    }
+    for (const s of pod.spec.imagePullSecrets ?? []) {
+      if (!existingSecrets.has(s.name) && !secrets.has(s.name)) messages.push(`${where}: imagePullSecret ${s.name} is not a declared Secret`);
+    }
+    for (const c of [...pod.containers, ...pod.initContainers]) {
+      for (const e of c.env ?? []) {
+        const cmRef = e.valueFrom?.configMapKeyRef;
+        const secretRef = e.valueFrom?.secretKeyRef;
+        if (cmRef) checkRef(`${where} container ${c.name} env ${e.name}`, 'ConfigMap', cmRef.name, cmRef.key, !!cmRef.optional);
+        if (secretRef) checkRef(`${where} container ${c.name} env ${e.name}`, 'Secret', secretRef.name, secretRef.key, !!secretRef.optional);
+      }
+      for (const e of c.envFrom ?? []) {
+        if (e.configMapRef) checkRef(`${where} container ${c.name} envFrom`, 'ConfigMap', e.configMapRef.name, undefined, !!e.configMapRef.optional);
+        if (e.secretRef) checkRef(`${where} container ${c.name} envFrom`, 'Secret', e.secretRef.name, undefined, !!e.secretRef.optional);
+      }
+      const mountPaths = new Set<string>();
+      for (const m of c.volumeMounts ?? []) {
+        if (!volumeNames.has(m.name)) messages.push(`${where} container ${c.name}: volumeMount ${m.name} has no volume`);
+        if (mountPaths.has(m.mountPath)) messages.push(`${where} container ${c.name}: mountPath ${m.mountPath} is used twice`);
+        mountPaths.add(m.mountPath);
+      }
+      for (const file of configuredFiles(pod, c, configMaps)) {
+        const problem = checkFile(pod, c, file, objects);
+        if (problem) messages.push(problem);
+      }
+      const ports = containerPorts(pod).filter((p) => p.container === c.name);
+      for (const listener of configuredListeners(pod, c, configMaps)) {
+        if (!findPort(ports, listener.port, listener.protocol)) {
+          messages.push(`${where} container ${c.name}: ${listener.source} listens on ${listener.protocol} ${listener.port}, which is not a declared container port`);
+        }
+      }
+    }
+  }
+  return messages;
+};
+
+// ---------------------------------------------------------------------------------------------
+// 3. Names and labels
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+export const RECOMMENDED_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component', 'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by'];
+
+function isDnsSubdomain(value: string): boolean {
+  return value.length > 0 && value.length <= 253 && value.split('.').every((l) => DNS_LABEL.test(l) && l.length <= 63);
+}
+
+function isQualifiedName(key: string): boolean {
+  const parts = key.split('/');
+  if (parts.length > 2) return false;
+  const name = parts[parts.length - 1];
+  return name.length <= 63 && LABEL_NAME.test(name) && (parts.length === 1 || isDnsSubdomain(parts[0]));
+}
+
+function isLabelValue(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 63 && (value === '' || LABEL_NAME.test(value));
+}
+
+function isPortName(name: string): boolean {
+  return name.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--');
+}
+
+function checkLabelSet(messages: string[], where: string, labels: Record<string, unknown> | undefined): void {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    if (!isQualifiedName(key)) messages.push(`${where}: label key ${JSON.stringify(key)} is not valid`);
+    if (!isLabelValue(value)) messages.push(`${where}: label ${key} has invalid value ${JSON.stringify(value)}`);
+  }
+}
+
+export const namesAndLabels: Invariant = (objects) => {
+  const messages: string[] = [];
+  const seen = new Map<string, number>();
+  for (const o of objects) {
+    const name = String(o.metadata?.name);
+    const max = o.kind === 'StatefulSet' ? 52 : 63;
+    if (!DNS_LABEL.test(name) || name.length > max) messages.push(`${ref(o)}: name is not a DNS-1123 label of at most ${max} characters`);
+    if (o.kind === 'Service' && !DNS_1035_LABEL.test(name)) messages.push(`${ref(o)}: a Service name must start with a letter (DNS-1035)`);
+    if (o.metadata?.namespace !== undefined && !DNS_LABEL.test(o.metadata.namespace)) messages.push(`${ref(o)}: namespace ${JSON.stringify(o.metadata.namespace)} is not valid`);
+    const key = `${o.kind}/${name}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+    checkLabelSet(messages, ref(o), o.metadata?.labels);
+    for (const label of RECOMMENDED_LABELS) {
+      if (!o.metadata?.labels?.[label]) messages.push(`${ref(o)}: recommended label ${label} is missing`);
+    }
+    for (const annotation of Object.keys(o.metadata?.annotations ?? {})) {
+      if (!isQualifiedName(annotation)) messages.push(`${ref(o)}: annotation key ${JSON.stringify(annotation)} is not valid`);
+    }
+    if (o.spec?.selector?.matchLabels) checkLabelSet(messages, `${ref(o)} selector`, o.spec.selector.matchLabels);
+    if (o.kind === 'Service') {
+      checkLabelSet(messages, `${ref(o)} selector`, o.spec?.selector);
+      const ports: any[] = o.spec?.ports ?? [];
+      const names = ports.map((p) => p.name);
+      if (ports.length > 1 && names.some((n) => !n)) messages.push(`${ref(o)}: every port needs a name when there are several`);
+      for (const n of names.filter(Boolean)) if (!DNS_LABEL.test(n) || n.length > 63) messages.push(`${ref(o)}: port name ${JSON.stringify(n)} is not a DNS label`);
+      if (new Set(names).size !== names.length) messages.push(`${ref(o)}: port names are not unique`);
+    }
+    for (const t of o.spec?.volumeClaimTemplates ?? []) {
+      checkLabelSet(messages, `${ref(o)} volumeClaimTemplate ${t.metadata?.name}`, t.metadata?.labels);
+      const claim = `${t.metadata?.name}-${name}-0`;
+      if (!DNS_LABEL.test(claim) || claim.length > 63) messages.push(`${ref(o)}: claim name ${claim} is not a valid name`);
+    }
+  }
+  for (const [key, count] of seen) if (count > 1) messages.push(`${key}: ${count} objects of this kind share the name`);
+  for (const pod of podTemplates(objects)) {
+    const where = `${ref(pod.owner)} pod template`;
+    checkLabelSet(messages, where, pod.labels);
+    for (const label of RECOMMENDED_LABELS) if (!pod.labels[label]) messages.push(`${where}: recommended label ${label} is missing`);
+    const portNames = new Set<string>();
+    for (const c of [...pod.containers, ...pod.initContainers]) {
+      if (!DNS_LABEL.test(c.name ?? '') || c.name.length > 63) messages.push(`${where}: container name ${JSON.stringify(c.name)} is not a DNS label`);
+      for (const p of c.ports ?? []) {
+        if (p.name === undefined) continue;
+        if (!isPortName(p.name)) messages.push(`${where} container ${c.name}: port name ${JSON.stringify(p.name)} is not a valid port name (IANA_SVC_NAME, at most 15 characters)`);
+        if (portNames.has(p.name)) messages.push(`${where}: port name ${p.name} is used twice in the pod`);
+        portNames.add(p.name);
+      }
+    }
+    for (const v of pod.spec.volumes ?? []) if (!DNS_LABEL.test(v.name ?? '')) messages.push(`${where}: volume name ${JSON.stringify(v.name)} is not a DNS label`);
+  }
+  return messages;
+};
+
+// ---------------------------------------------------------------------------------------------
+// 4. Hardening
+
+/** `registry/repository[:tag][@sha256:digest]` split into parts. */
+export function parseImage(image: string): { name: string; tag?: string; digest?: string } {
+  const [nameAndTag, digest] = image.split('@', 2);
+  const slash = nameAndTag.lastIndexOf('/');
+  const colon = nameAndTag.lastIndexOf(':');
+  return colon > slash
+    ? { name: nameAndTag.slice(0, colon), tag: nameAndTag.slice(colon + 1), digest }
+    : { name: nameAndTag, digest };
+}
+
+function probePort(probe: any): number | string | undefined {
+  return probe?.httpGet?.port ?? probe?.tcpSocket?.port ?? probe?.grpc?.port;
+}
+
+export const hardening: Invariant = (objects) => {
+  const messages: string[] = [];
+  for (const pod of podTemplates(objects)) {
+    const where = ref(pod.owner);
+    const podSc = pod.spec.securityContext ?? {};
+    if (pod.spec.automountServiceAccountToken !== false) messages.push(`${where}: automountServiceAccountToken is not false`);
+    for (const field of ['hostPID', 'hostIPC']) if (pod.spec[field]) messages.push(`${where}: ${field} is set`);
+    if (podSc.fsGroup !== undefined && !(podSc.fsGroup > 1000)) messages.push(`${where}: fsGroup ${podSc.fsGroup} is not > 1000`);
+    for (const c of [...pod.containers, ...pod.initContainers]) {
+      const at = `${where} container ${c.name}`;
+      const sc = c.securityContext ?? {};
+      const effective = (field: string) => sc[field] ?? podSc[field];
+      if (effective('runAsNonRoot') !== true) messages.push(`${at}: runAsNonRoot is not true`);
+      if (!(effective('runAsUser') > 1000)) messages.push(`${at}: runAsUser ${effective('runAsUser')} is not a UID > 1000`);
+      if (!(effective('runAsGroup') > 1000)) messages.push(`${at}: runAsGroup ${effective('runAsGroup')} is not a GID > 1000`);
+      if (effective('seccompProfile')?.type !== 'RuntimeDefault') messages.push(`${at}: seccompProfile is not RuntimeDefault`);
+      if (sc.readOnlyRootFilesystem !== true) messages.push(`${at}: readOnlyRootFilesystem is not true`);
+      if (sc.allowPrivilegeEscalation !== false) messages.push(`${at}: allowPrivilegeEscalation is not false`);
+      if (sc.privileged === true) messages.push(`${at}: privileged`);
+      if (!(sc.capabilities?.drop ?? []).includes('ALL')) messages.push(`${at}: capabilities.drop does not include ALL`);
+      if ((sc.capabilities?.add ?? []).length > 0) messages.push(`${at}: adds capabilities ${sc.capabilities.add.join(', ')}`);
+      const requests = c.resources?.requests ?? {};
+      const limits = c.resources?.limits ?? {};
+      if (quantity(requests.cpu) === undefined) messages.push(`${at}: no valid CPU request`);
+      if (quantity(requests.memory) === undefined) messages.push(`${at}: no valid memory request`);
+      if (quantity(limits.memory) === undefined) messages.push(`${at}: no valid memory limit`);
+      for (const resource of Object.keys(limits)) {
+        const request = quantity(requests[resource]);
+        const limit = quantity(limits[resource]);
+        if (request !== undefined && limit !== undefined && request > limit) messages.push(`${at}: ${resource} request ${requests[resource]} exceeds its limit ${limits[resource]}`);
+      }
+      const image = typeof c.image === 'string' ? c.image : '';
+      const parsed = parseImage(image);
+      if (parsed.tag === 'latest') messages.push(`${at}: image ${image} uses the tag latest`);
+      if (parsed.tag === undefined && parsed.digest === undefined) messages.push(`${at}: image ${JSON.stringify(image)} is pinned by neither tag nor digest`);
+      if (parsed.digest !== undefined && !/^sha256:[a-f0-9]{64}$/.test(parsed.digest)) messages.push(`${at}: image ${image} has a malformed digest`);
+      if (parsed.tag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(parsed.tag)) messages.push(`${at}: image ${image} has a malformed tag`);
+      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)+$/.test(parsed.name)) messages.push(`${at}: image name ${JSON.stringify(parsed.name)} is not registry/repository`);
+    }
+    for (const c of pod.containers) {
+      const at = `${where} container ${c.name}`;
+      const ports = containerPorts(pod).filter((p) => p.container === c.name);
+      for (const kind of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+        const probe = c[kind];
+        if (!probe) {
+          if (kind !== 'startupProbe') messages.push(`${at}: no ${kind}`);
+          continue;
+        }
+        if (probe.exec) continue;
+        const port = probePort(probe);
+        if (port === undefined) messages.push(`${at}: ${kind} has no port`);
+        else if (!findPort(ports, port, 'TCP')) messages.push(`${at}: ${kind} port ${port} is not a TCP port of the container`);
+      }
+    }
+  }
+  return messages;
+};
+
+// ---------------------------------------------------------------------------------------------
+// 5. Secrets
+
+export const secrets: Invariant = (objects, scenario) => {
+  const messages: string[] = [];
+  const values = scenario.inlineSecrets.filter((v) => v.length >= 8);
+  for (const o of objects) {
+    const candidates = o.kind === 'Secret' ? strings(o.metadata, '.metadata') : strings(o);
+    for (const { path, value } of candidates) {
+      for (const secret of values) {
+        if (value.includes(secret)) messages.push(`${ref(o)}: an inline secret value appears at ${path}`);
+      }
+    }
+  }
+  return messages;
+};
+
+// ---------------------------------------------------------------------------------------------
+// 6. Config files
+
+const URL_FIELD = /^[^\s\u0000-\u001f\u007f]+$/;
+
+function checkUrl(messages: string[], where: string, value: unknown, schemes: string[]): void {
+  if (typeof value !== 'string' || !URL_FIELD.test(value)) {
+    messages.push(`${where}: ${JSON.stringify(value)} contains whitespace or control characters, or is not a string`);
+    return;
+  }
+  try {
+    const url = new URL(value);
+    if (!schemes.includes(url.protocol)) messages.push(`${where}: ${JSON.stringify(value)} is not a ${schemes.join(' or ')} URL`);
+  } catch {
+    messages.push(`${where}: ${JSON.stringify(value)} is not a URL`);
+  }
+}
+
+export const configFiles: Invariant = (objects) => {
+  const messages: string[] = [];
+  for (const cm of objects.filter((o) => o.kind === 'ConfigMap')) {
+    for (const [file, text] of Object.entries<string>(cm.data ?? {})) {
+      const where = `${ref(cm)} ${file}`;
+      if (file === 'tuwunel.toml') {
+        let parsed: any;
+        try {
+          parsed = parseToml(text);
+        } catch (error) {
+          messages.push(`${where}: does not parse as TOML: ${(error as Error).message}`);
+          continue;
+        }
+        for (const top of Object.keys(parsed)) if (top !== 'global') messages.push(`${where}: top-level table ${top} is not [global]`);
+        const global = parsed.global ?? {};
+        for (const path of keyPaths(global)) {
+          if (!matchesAny(path, TUWUNEL_GLOBAL_KEYS)) messages.push(`${where}: global.${path} is not a key Tuwunel reads`);
+          if (matchesAny(path, TUWUNEL_FORBIDDEN_IN_CONFIGMAP)) messages.push(`${where}: global.${path} must not be written into a ConfigMap`);
+        }
+        if (typeof global.server_name !== 'string' || global.server_name === '') messages.push(`${where}: global.server_name is missing`);
+        if (global.address === undefined && global.unix_socket_path === undefined) messages.push(`${where}: global.address is unset, so Tuwunel listens on loopback only`);
+        if (global.well_known?.livekit_url !== undefined && global.well_known?.rtc_transports !== undefined) messages.push(`${where}: both well_known.livekit_url and rtc_transports are set (clients see the transport twice)`);
+        if (global.well_known?.client !== undefined) checkUrl(messages, `${where} well_known.client`, global.well_known.client, ['https:', 'http:']);
+        if (global.well_known?.livekit_url !== undefined) checkUrl(messages, `${where} well_known.livekit_url`, global.well_known.livekit_url, ['https:', 'http:']);
+        if (global.allow_registration === true && global.registration_token_file === undefined && global.registration_token === undefined) {
+          // the env override TUWUNEL_REGISTRATION_TOKEN may supply it; checked with the env below
+        }
+      } else if (file === 'config.yaml') {
+        let parsed: any;
+        try {
+          parsed = parseYaml(text, { strict: true, uniqueKeys: true });
+        } catch (error) {
+          messages.push(`${where}: does not parse as YAML: ${(error as Error).message}`);
+          continue;
+        }
+        const patterns = LIVEKIT_KEYS.map((k) => k.path);
+        for (const path of keyPaths(parsed ?? {})) {
+          const top = path.split(/[.[]/)[0];
+          const scalarArray = LIVEKIT_KEYS.some((k) => !k.scalar && (path === k.path || path.startsWith(`${k.path}[]`) || path.startsWith(`${k.path}.`)));
+          if (!matchesAny(path, patterns) && !scalarArray) messages.push(`${where}: ${path} is not a key LiveKit reads (LiveKit refuses to start on unknown keys)`);
+          if (matchesAny(path, LIVEKIT_FORBIDDEN_IN_CONFIGMAP) || top === 'keys') messages.push(`${where}: ${path} must not be written into a ConfigMap`);
+        }
+        if (parsed?.rtc?.node_ip !== undefined && parsed.rtc.use_external_ip !== false) messages.push(`${where}: rtc.node_ip is ignored while rtc.use_external_ip is not false`);
+        if (parsed?.turn?.enabled) {
+          if (Number(parsed.turn.tls_port) > 0 && !parsed.turn.domain) messages.push(`${where}: turn.tls_port without turn.domain`);
+          if (Number(parsed.turn.tls_port) > 0 && !parsed.turn.external_tls && (!parsed.turn.cert_file || !parsed.turn.key_file)) messages.push(`${where}: TURNS without cert_file/key_file`);
+        }
+        if (parsed?.room?.auto_create !== false) messages.push(`${where}: room.auto_create is not false (lk-jwt-service must create rooms)`);
+      }
+    }
+  }
+
+  for (const pod of podTemplates(objects)) {
+    const program = programOf(pod);
+    for (const c of pod.containers) {
+      const at = `${ref(pod.owner)} container ${c.name}`;
+      const env: any[] = c.env ?? [];
+      const names = env.map((e) => e.name);
+      if (new Set(names).size !== names.length) messages.push(`${at}: an env var is set twice`);
+      for (const e of env) {
+        let allowed = true;
+        if (program === 'tuwunel') {
+          const path = e.name.startsWith('TUWUNEL_') ? e.name.slice('TUWUNEL_'.length).toLowerCase().replace(/__/g, '.') : undefined;
+          allowed = TUWUNEL_ENV_EXTRA.has(e.name) || (path !== undefined && matchesAny(path, TUWUNEL_GLOBAL_KEYS));
+        } else if (program === 'livekit') {
+          allowed = LIVEKIT_ENV.has(e.name);
+        } else if (program === 'lk-jwt-service') {
+          allowed = LK_JWT_ENV.has(e.name);
+        }
+        if (!allowed) messages.push(`${at}: env ${e.name} is not a variable ${program} reads`);
+      }
+      const value = (name: string) => env.find((e) => e.name === name);
+      if (program === 'lk-jwt-service') {
+        for (const required of ['LIVEKIT_URL', 'LIVEKIT_FULL_ACCESS_HOMESERVERS']) if (!value(required)) messages.push(`${at}: required env ${required} is missing`);
+        if (!(value('LIVEKIT_KEY') && value('LIVEKIT_SECRET')) && !(value('LIVEKIT_KEY_FROM_FILE') && value('LIVEKIT_SECRET_FROM_FILE')) && !value('LIVEKIT_KEY_FILE')) {
+          messages.push(`${at}: no LiveKit key and secret (LIVEKIT_KEY/LIVEKIT_SECRET or the *_FROM_FILE pair)`);
+        }
+        const url = value('LIVEKIT_URL');
+        if (url?.value !== undefined) checkUrl(messages, `${at} env LIVEKIT_URL`, url.value, ['wss:', 'ws:', 'https:', 'http:']);
+        const skip = value('LIVEKIT_INSECURE_SKIP_VERIFY_TLS');
+        if (skip && skip.value !== 'YES_I_KNOW_WHAT_I_AM_DOING') messages.push(`${at}: LIVEKIT_INSECURE_SKIP_VERIFY_TLS has a value lk-jwt-service ignores`);
+        if (value('LIVEKIT_JWT_PORT') && value('LIVEKIT_JWT_BIND')) messages.push(`${at}: LIVEKIT_JWT_PORT and LIVEKIT_JWT_BIND conflict`);
+      }
+      if (program === 'livekit' && !value('LIVEKIT_KEYS') && !(c.args ?? []).includes('--key-file')) {
+        messages.push(`${at}: LiveKit gets no keys (LIVEKIT_KEYS or --key-file)`);
+      }
+      if (program === 'tuwunel' && !value('TUWUNEL_CONFIG') && !(c.args ?? []).some((a: string) => a === '-c' || a.startsWith('--config'))) {
+        messages.push(`${at}: Tuwunel is given no config file (TUWUNEL_CONFIG or -c)`);
+      }
+      for (const e of env) {
+        if (e.value !== undefined && /[\u0000-\u0008\u000b-\u001f\u007f]/.test(e.value)) messages.push(`${at}: env ${e.name} holds control characters`);
+      }
+    }
+  }
+  return messages;
+};
+
+// ---------------------------------------------------------------------------------------------
+// 7. Determinism
+
+export const determinism: Invariant = (objects, scenario) => {
+  const first = toYaml(objects);
+  const second = toYaml(synth(scenario.props, scenario.namespace));
+  if (first === second) return [];
+  const a = first.split('\n');
+  const b = second.split('\n');
+  const line = a.findIndex((l, i) => l !== b[i]);
+  return [`output differs between two synths from line ${line + 1}: ${JSON.stringify(a[line])} vs ${JSON.stringify(b[line])}`];
+};
+
+/** Invariants 1–7, by name. */
+export const INVARIANTS: ReadonlyArray<readonly [string, Invariant]> = [
+  ['1 schema', schema],
+  ['2 references', references],
+  ['3 names and labels', namesAndLabels],
+  ['4 hardening', hardening],
+  ['5 secrets', secrets],
+  ['6 config files', configFiles],
+  ['7 determinism', determinism],
+];
+
+/** Runs every invariant and returns all messages, each prefixed with the invariant's name. */
+export function checkAll(objects: K8sObject[], scenario: Scenario): string[] {
+  return INVARIANTS.flatMap(([name, check]) => check(objects, scenario).map((m) => `[${name}] ${m}`));
+}
