@@ -21,7 +21,10 @@ import { MatrixChatProps } from './matrix-chat';
 
 /** What a Helm values file maps to. */
 export interface HelmValuesMapping {
-  /** The props, or undefined when `matrixChat.enabled` is not true (the chart renders nothing then). */
+  /**
+   * The props for `MatrixChat`.
+   * @default undefined when `matrixChat.enabled` is not true (the chart renders nothing then)
+   */
   readonly props?: MatrixChatProps;
   /** Notes on values that were adjusted while mapping (e.g. a trailing `/sfu` removed). */
   readonly notes: string[];
