@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { AppserviceRegistration, appserviceConfig, appserviceTokenEnv, checkAppservices } from './appservices';
 import { ImageProps, TUWUNEL_IMAGE, checkImage, imageReference } from './images';
 import { BASE_NAMES, CONFIG_HASH_ANNOTATION, MAX_STATEFULSET_NAME_LENGTH, prefixed, recommendedLabels, selectorLabels } from './names';
-import { ComponentProps, PodPlacementProps, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
+import { ComponentProps, PodPlacementProps, SECRET_FILE_MODE, apiObjectsOf, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
 import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, isQuantity, parseUrl, reportProblems, show } from './validation';
 
 /** Where the homeserver keeps its database. */
@@ -132,8 +132,6 @@ const CONFIG_FILE = 'tuwunel.toml';
 const TOKEN_DIR = '/etc/tuwunel/registration';
 const TOKEN_FILE = 'registration_token';
 const DEFAULT_TOKEN_KEY = 'registration_token';
-/** Secret files readable by the owner and the pod's group only. */
-const SECRET_FILE_MODE = 0o440;
 
 /**
  * A Tuwunel Matrix homeserver: StatefulSet, `tuwunel.toml` ConfigMap, registration-token
@@ -311,7 +309,7 @@ export class Homeserver extends Construct {
 
   /** The objects this construct generated, for escape hatches (`addJsonPatch`, labels). */
   public get apiObjects(): ApiObject[] {
-    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    return apiObjectsOf(this);
   }
 }
 

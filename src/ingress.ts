@@ -3,6 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
+import { apiObjectsOf } from './pod';
 import { Problems, checkAnnotations, isObjectName, reportProblems, show } from './validation';
 
 /** TLS of the ingress host. */
@@ -253,7 +254,7 @@ export class MatrixIngress extends Construct {
 
   /** The objects this construct generated. */
   public get apiObjects(): ApiObject[] {
-    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    return apiObjectsOf(this);
   }
 }
 

@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ImageProps, LIVEKIT_IMAGE, checkImage, imageReference } from './images';
 import { BASE_NAMES, CONFIG_HASH_ANNOTATION, prefixed, recommendedLabels, selectorLabels } from './names';
-import { ComponentProps, PodPlacementProps, SecretKeyReference, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
+import { ComponentProps, PodPlacementProps, SecretKeyReference, apiObjectsOf, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
 import { TurnProps, TurnRelay } from './turn-relay';
 import { Problems, checkAnnotations, checkContainerPort, checkDistinctPorts, checkLabels, checkSecretReference, isIpAddress, parseUrl, reportProblems, show } from './validation';
 
@@ -622,7 +622,7 @@ export class LiveKit extends Construct {
 
   /** The objects this construct generated, for escape hatches (`addJsonPatch`, labels). */
   public get apiObjects(): ApiObject[] {
-    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    return apiObjectsOf(this);
   }
 }
 

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ImageProps, LK_JWT_IMAGE, checkImage, imageReference } from './images';
 import { LiveKitCredentialsRef } from './livekit';
 import { BASE_NAMES, CONFIG_HASH_ANNOTATION, prefixed, recommendedLabels, selectorLabels } from './names';
-import { ComponentProps, PodPlacementProps, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
+import { ComponentProps, PodPlacementProps, apiObjectsOf, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
 import { Problems, checkSecretReference, isIpAddress, parseUrl, reportProblems, show } from './validation';
 
 /** Settings of lk-jwt-service, the token broker between Matrix and LiveKit. */
@@ -163,6 +163,6 @@ export class LkJwt extends Construct {
 
   /** The objects this construct generated, for escape hatches (`addJsonPatch`, labels). */
   public get apiObjects(): ApiObject[] {
-    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    return apiObjectsOf(this);
   }
 }

@@ -8,7 +8,7 @@ import { LiveKit, LiveKitSettings, liveKitCredentials } from './livekit';
 import { LkJwt, LkJwtSettings } from './lk-jwt';
 import { BASE_NAMES, MAX_NAME_LENGTH, prefixed } from './names';
 import { MatrixNetworkPolicies } from './network-policies';
-import { SchedulingProps, checkComponentProps, markManagedScope } from './pod';
+import { SchedulingProps, apiObjectsOf, checkComponentProps, markManagedScope } from './pod';
 import { TurnRelay } from './turn-relay';
 import { Problems, checkSecretReference, isObjectName, parseUrl, reportProblems, show } from './validation';
 
@@ -278,7 +278,7 @@ export class MatrixChat extends Construct {
 
   /** Every object the stack generated, for escape hatches (`addJsonPatch`, labels). */
   public get apiObjects(): ApiObject[] {
-    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    return apiObjectsOf(this);
   }
 }
 

@@ -5,6 +5,7 @@ import { Homeserver } from './homeserver';
 import { ListenerPort, LiveKit } from './livekit';
 import { LkJwt } from './lk-jwt';
 import { BASE_NAMES, SELECTOR_LABEL, prefixed, recommendedLabels } from './names';
+import { apiObjectsOf } from './pod';
 
 /** Props of `MatrixNetworkPolicies`. */
 export interface MatrixNetworkPoliciesProps {
@@ -101,6 +102,6 @@ export class MatrixNetworkPolicies extends Construct {
 
   /** The objects this construct generated. */
   public get apiObjects(): ApiObject[] {
-    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    return apiObjectsOf(this);
   }
 }

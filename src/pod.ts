@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Size } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { Problems, checkLabels, isObjectName, show } from './validation';
 
 /** Where the pods of the stack are scheduled; applied to every pod. */
@@ -80,6 +81,14 @@ export function checkPlacement(problems: Problems, path: string, props: PodPlace
   if (props.priorityClassName !== undefined && !isObjectName(props.priorityClassName)) {
     problems.add(`${path}.priorityClassName`, `${show(props.priorityClassName)} is not a PriorityClass name`, 'the API server rejects pods naming a PriorityClass that cannot exist', 'name an existing PriorityClass');
   }
+}
+
+/** Mode of mounted Secret files: readable by the owner and the pod's group only (LiveKit refuses files readable by others). */
+export const SECRET_FILE_MODE = 0o440;
+
+/** The API objects below a construct, for escape hatches. */
+export function apiObjectsOf(construct: Construct): ApiObject[] {
+  return construct.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
 }
 
 /** Fixed non-root identity the images run as (they need no root and define no USER). */

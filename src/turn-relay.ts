@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
+import { SECRET_FILE_MODE } from './pod';
 import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, reportProblems, show } from './validation';
 
 /** Kind of a cert-manager issuer. */
@@ -104,7 +105,6 @@ export const TURNS_PUBLIC_PORT = 443;
 const CERT_DIR = '/etc/livekit-turn-tls';
 const CERT_FILE = 'tls.crt';
 const KEY_FILE = 'tls.key';
-const SECRET_FILE_MODE = 0o440;
 
 /**
  * TURNS on the LiveKit SFU: the `turn` section of LiveKit's config, the certificate volume,
