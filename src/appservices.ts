@@ -85,7 +85,9 @@ export interface AppserviceRegistration {
   readonly tokensSecret: AppserviceTokensSecret;
 }
 
-const ID = /^[a-z0-9](?:[a-z0-9-]|_(?!_))*$/;
+// A `_` must be followed by a letter, digit or `-`: `__` (or a trailing `_` before the `__AS_TOKEN`
+// suffix) would split the environment key in the wrong place.
+const ID = /^[a-z0-9](?:[a-z0-9-]|_(?=[a-z0-9-]))*$/;
 const LOCALPART = /^[a-z0-9._=\-/]+$/;
 
 /** The `[global.appservice.<id>]` tables, without tokens. */
@@ -123,7 +125,7 @@ export function checkAppservices(problems: Problems, appservices: AppserviceRegi
   appservices.forEach((as, index) => {
     const path = `homeserver.appservices[${index}]`;
     if (typeof as.id !== 'string' || !ID.test(as.id) || as.id.length > 64) {
-      problems.add(`${path}.id`, `${show(as.id)} is not a valid appservice ID`, 'Tuwunel lowercases environment keys and splits them on "__", so the tokens would land under another ID and the appservice fails to register', 'use up to 64 lowercase letters, digits, "-" and single "_", e.g. "telegram"');
+      problems.add(`${path}.id`, `${show(as.id)} is not a valid appservice ID`, 'Tuwunel lowercases environment keys and splits them on "__", so the tokens would land under another ID and the appservice fails to register', 'use up to 64 lowercase letters, digits, "-" and single "_" (not at the end), e.g. "telegram"');
     } else if (seen.has(as.id)) {
       problems.add(`${path}.id`, `${show(as.id)} is registered twice`, 'Tuwunel refuses duplicate appservice IDs and does not start', 'give each registration its own ID');
     }

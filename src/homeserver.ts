@@ -210,7 +210,7 @@ export class Homeserver extends Construct {
       // Tokens are not here: they arrive as environment overrides from the user's Secrets.
       ...(appservices.length > 0 ? { appservice: appserviceConfig(appservices) } : {}),
     };
-    this.configToml = toToml({ global });
+    this.configToml = serializeConfig(problems, global);
 
     this.configMap = new k8s.KubeConfigMap(this, 'config', {
       metadata: { name: configName, labels },
@@ -318,6 +318,19 @@ interface ResolvedPersistence {
   readonly size: string;
   readonly storageClassName?: string;
   readonly existingClaim?: string;
+}
+
+/**
+ * tuwunel.toml as text. The serializer throws on text TOML cannot hold (an unpaired surrogate);
+ * that becomes a validation error, so construction never throws and every problem is reported.
+ */
+function serializeConfig(problems: Problems, global: Record<string, unknown>): string {
+  try {
+    return toToml({ global });
+  } catch (error) {
+    problems.add('homeserver', `tuwunel.toml cannot be written (${(error as Error).message})`, 'Tuwunel could not read its configuration and would not start', 'remove unpaired UTF-16 surrogates and other broken characters from the homeserver props');
+    return '';
+  }
 }
 
 /** The server name is the ingress host and part of every Matrix ID. */

@@ -715,6 +715,13 @@ function checkLiveKitProps(problems: Problems, props: LiveKitProps, turnRelay: T
     { path: 'livekit.metrics.port', port: metricsPort },
   ]);
   if (metricsPort !== undefined) checkContainerPort(problems, 'livekit.metrics.port', metricsPort);
+  const monitor = props.metrics?.enabled ? props.metrics.serviceMonitor : undefined;
+  if (monitor?.enabled) {
+    checkLabels(problems, 'livekit.metrics.serviceMonitor.labels', monitor.labels);
+    if (monitor.interval !== undefined && !/^([0-9]+(ms|s|m|h|d|w|y))+$/.test(monitor.interval)) {
+      problems.add('livekit.metrics.serviceMonitor.interval', `${show(monitor.interval)} is not a Prometheus duration`, 'the Prometheus Operator rejects the ServiceMonitor and LiveKit is never scraped', 'use a duration such as "30s" or "1m"');
+    }
+  }
   (props.webhooks?.urls ?? []).forEach((url, index) => {
     if (!parseUrl(url, ['http', 'https'])) {
       problems.add(`livekit.webhooks.urls[${index}]`, `${show(url)} is not an http(s) URL`, 'LiveKit cannot deliver webhooks to it', 'use a URL such as "http://my-receiver:8080/webhook"');

@@ -149,8 +149,10 @@ export class TurnRelay extends Construct {
       if (issuer.kind !== undefined && !Object.values(IssuerKind).includes(issuer.kind)) {
         problems.add(`${path}.tls.issuer.kind`, `${show(issuer.kind)} is not Issuer or ClusterIssuer`, 'cert-manager rejects the Certificate', 'use IssuerKind.ISSUER or IssuerKind.CLUSTER_ISSUER');
       }
-      if (this.certKey !== 'tls.crt' || this.keyKey !== 'tls.key') {
-        problems.add(`${path}.tls.certKey`, 'names a key other than tls.crt/tls.key while turn.tls.issuer is set', 'cert-manager always writes tls.crt and tls.key, so the relay would mount keys that do not exist and never start', 'remove turn.tls.certKey and turn.tls.keyKey');
+      for (const [field, key, expected] of [['certKey', this.certKey, 'tls.crt'], ['keyKey', this.keyKey, 'tls.key']]) {
+        if (key !== expected) {
+          problems.add(`${path}.tls.${field}`, `is ${show(key)} while turn.tls.issuer is set`, `cert-manager always writes ${expected}, so the relay would mount a key that does not exist and never start`, `remove turn.tls.${field}`);
+        }
       }
     } else if (props.tls?.existingSecret === undefined || props.tls.existingSecret === '') {
       problems.add(`${path}.tls.existingSecret`, 'is not set', 'LiveKit terminates TURNS itself and without a certificate the relay never completes a TLS handshake, so NAT-bound clients fail silently', 'create a certificate Secret for turn.domain and name it here, or set turn.tls.issuer to have cert-manager issue one');

@@ -19,7 +19,7 @@ afterAll(stopCrdValidator);
 /** Synthesizes a case; returns the objects, or the problems with the error it threw. */
 function attempt(c: FuzzCase): { objects?: K8sObject[]; errorProblems?: string[]; error?: string } {
   try {
-    return { objects: synth(c.props, c.namespace) };
+    return { objects: synth(c.props, c.namespace ?? null) };
   } catch (error) {
     return { errorProblems: errorProblems(error, c.props), error: (error as Error).message };
   }
@@ -69,10 +69,7 @@ describe('fuzzing MatrixChat props', () => {
   });
 });
 
-/**
- * Bugs the fuzzer found, reduced to minimal props. Each fails until src is fixed; they stay
- * as regression tests afterwards.
- */
+/** Bugs the fuzzer found, reduced to minimal props: regression tests now that src is fixed. */
 describe('bugs found by the fuzzer', () => {
   const SECRET = 'abcdefghijklmnopqrstuvwxyz0123456789';
   const base: MatrixChatProps = {
@@ -105,6 +102,28 @@ describe('bugs found by the fuzzer', () => {
 
   test('a null-prototype scheduling.nodeSelector crashes cdk8s serialization', () => {
     expect(problemsOf({ ...base, scheduling: { nodeSelector: Object.assign(Object.create(null), { 'kubernetes.io/os': 'linux' }) } })).toEqual([]);
+  });
+
+  test('an appservice ID ending in "_" is accepted, but its token env vars split into another key (Tuwunel does not start)', () => {
+    // TUWUNEL_APPSERVICE__BRIDGE___AS_TOKEN → Figment splits on "__" → global.appservice.bridge._as_token: the
+    // [global.appservice.bridge_] table gets no as_token/hs_token, both required, so Tuwunel refuses its config.
+    expect(problemsOf({ ...base, homeserver: { ...base.homeserver, appservices: [{ id: 'bridge_', senderLocalpart: 'bridgebot', tokensSecret: { name: 'bridge-tokens' } }] } })).toEqual([]);
+  });
+
+  test('livekit.metrics.serviceMonitor.labels are not validated: an invalid label key reaches the ServiceMonitor (API server rejects it)', () => {
+    expect(problemsOf({ ...base, livekit: { ...base.livekit, metrics: { enabled: true, serviceMonitor: { enabled: true, labels: { 'not a key!': 'x' } } } } })).toEqual([]);
+  });
+
+  test('livekit.metrics.serviceMonitor.interval is not validated: a malformed interval fails the ServiceMonitor schema', () => {
+    expect(problemsOf({ ...base, livekit: { ...base.livekit, metrics: { enabled: true, serviceMonitor: { enabled: true, interval: '30 seconds' } } } })).toEqual([]);
+  });
+
+  test('turn.tls.issuer with only a custom keyKey is reported as livekit.turn.tls.certKey, which is not set', () => {
+    expect(problemsOf({ ...base, livekit: { ...base.livekit, turn: { enabled: true, domain: 'turn.example.org', tls: { issuer: { name: 'letsencrypt' }, keyKey: 'key.pem' } } } })).toEqual([]);
+  });
+
+  test('an appservice ID with a lone surrogate crashed the TOML serializer during construction', () => {
+    expect(problemsOf({ ...base, homeserver: { ...base.homeserver, appservices: [{ id: '\ud800', senderLocalpart: 'bridgebot', tokensSecret: { name: 'bridge-tokens' } }] } })).toEqual([]);
   });
 
   test('a registration token with a lone surrogate is accepted but stored as U+FFFD', () => {

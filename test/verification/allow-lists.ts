@@ -39,6 +39,10 @@ export const TUWUNEL_GLOBAL_KEYS: readonly string[] = [
   'appservice.*.protocols',
   'appservice.*.receive_ephemeral',
   'appservice.*.device_management',
+  // Namespaces are arrays of tables (`[[global.appservice.<id>.users]]`); an empty list is a bare array.
+  'appservice.*.users',
+  'appservice.*.aliases',
+  'appservice.*.rooms',
   'appservice.*.users[].exclusive',
   'appservice.*.users[].regex',
   'appservice.*.aliases[].exclusive',
@@ -111,6 +115,25 @@ export const LK_JWT_ENV: ReadonlySet<string> = new Set([
 
 /** Tuwunel env besides `TUWUNEL_<KEY>` overrides: the config path. */
 export const TUWUNEL_ENV_EXTRA: ReadonlySet<string> = new Set(['TUWUNEL_CONFIG']);
+
+/**
+ * Tuwunel env the construct may set under `TUWUNEL_APPSERVICE__`: only the two tokens of a
+ * declared appservice (`<ID>` upper-cased; Figment lowercases it back and splits on `__`, so the
+ * ID itself holds no `__` and no empty segment).
+ */
+export const TUWUNEL_APPSERVICE_ENV = /^TUWUNEL_APPSERVICE__([A-Z0-9-]+(?:_[A-Z0-9-]+)*)__(AS|HS)_TOKEN$/;
+
+/**
+ * The config key a `TUWUNEL_*` env var sets, exactly as Tuwunel's Figment env provider maps it
+ * (research notes §1a): prefix matched case-insensitively and stripped, the rest trimmed and
+ * lowercased, `__` replaced by `.` (left to right, non-overlapping), and the variable dropped
+ * (undefined) when a segment is empty. Env keys land under `[global]`.
+ */
+export function tuwunelEnvKey(name: string): string | undefined {
+  if (name.slice(0, 'TUWUNEL_'.length).toUpperCase() !== 'TUWUNEL_') return undefined;
+  const key = name.slice('TUWUNEL_'.length).trim().toLowerCase().split('__').join('.');
+  return key.split('.').some((segment) => segment === '') ? undefined : key;
+}
 
 /** Converts a key path with `*` and `[]` markers into a matcher over concrete paths. */
 export function keyPattern(pattern: string): RegExp {

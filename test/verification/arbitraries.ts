@@ -2,7 +2,7 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { MatrixChatProps } from '../../src';
+import { AppserviceRegistration, IssuerKind, MatrixChatProps, NodeAddressSource, Routing } from '../../src';
 
 /** Strings that break naive YAML/TOML/env/label handling. */
 export const HOSTILE_STRINGS: readonly string[] = [
@@ -88,6 +88,57 @@ const resources = (hostile: boolean) => {
   }, { requiredKeys: [] });
 };
 
+/** Appservice IDs as Tuwunel env overrides can carry them: lowercase, digits, "-" and single "_", which must not end the ID. */
+const appserviceId = fc.tuple(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split('')), fc.string({ unit: fc.constantFrom('a', 'z', '0', '9', '-', '_'), maxLength: 12 }))
+  .map(([a, b]) => `${a}${b}`)
+  .filter((id) => !id.includes('__') && !id.endsWith('_'));
+function compiles(regex: string): boolean {
+  try {
+    new RegExp(regex, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+/** Regular expressions that compile, with the characters TOML and YAML care about. */
+const namespaceRegex = fc.oneof(
+  fc.constantFrom('@bridge_.*:example\\.org', '#telegram_.*', '!.*:matrix\\.example\\.org', '@"quoted"_.*', "@it's_.*", '@a#b=c: d', '@é🙂.*', 'a\nb', '\\d+', '[#=:]+', '@\\\\backslash', '^$', '.{1,64}', '\t\u0001'),
+  fc.string({ unit: fc.constantFrom('a', 'Z', '.', '*', '_', ':', '@', '#', '"', '\'', '=', ' ', 'é'), minLength: 1, maxLength: 20 }).filter(compiles),
+);
+const appserviceNamespaces = fc.array(fc.record({ regex: namespaceRegex, exclusive: fc.boolean() }, { requiredKeys: ['regex'] }), { maxLength: 2 });
+const localpart = fc.string({ unit: fc.constantFrom(...'abcxyz019._=-/'.split('')), minLength: 1, maxLength: 16 });
+const serviceUrl = fc.tuple(fc.constantFrom('http', 'https'), dnsLabel, fc.option(port, { nil: undefined }), urlPath)
+  .map(([scheme, host, p, path]) => `${scheme}://${host}${p === undefined ? '' : `:${p}`}${path}`);
+const appservice = (tokensSecretName: fc.Arbitrary<string>): fc.Arbitrary<AppserviceRegistration> => fc.record({
+  id: appserviceId,
+  url: serviceUrl,
+  senderLocalpart: localpart,
+  users: appserviceNamespaces,
+  aliases: appserviceNamespaces,
+  rooms: appserviceNamespaces,
+  rateLimited: fc.boolean(),
+  receiveEphemeral: fc.boolean(),
+  protocols: fc.array(dnsLabel, { maxLength: 2 }),
+  tokensSecret: fc.record({ name: tokensSecretName, asTokenKey: secretKey, hsTokenKey: secretKey }, { requiredKeys: ['name'] }),
+}, { requiredKeys: ['id', 'senderLocalpart', 'tokensSecret'] });
+const parentRefs = fc.array(fc.record({ name: dnsLabel, namespace: dnsLabel, sectionName: dnsLabel }, { requiredKeys: ['name'] }), { minLength: 1, maxLength: 2 });
+const hostPort = fc.tuple(fc.oneof(domainName, fc.ipV4(), fc.ipV6().map((ip) => `[${ip}]`)), port).map(([h, p]) => `${h}:${p}`);
+const redis = fc.oneof(
+  fc.record({ address: hostPort, username: dnsLabel, db: fc.integer({ min: 0, max: 15 }), useTls: fc.boolean(), passwordSecret: fc.record({ name: objectName, key: secretKey }) }, { requiredKeys: ['address'] }),
+  fc.record({
+    sentinelMasterName: dnsLabel,
+    sentinelAddresses: fc.array(hostPort, { minLength: 1, maxLength: 3 }),
+    sentinelUsername: dnsLabel,
+    sentinelPasswordSecret: fc.record({ name: objectName, key: secretKey }),
+    passwordSecret: fc.record({ name: objectName, key: secretKey }),
+  }, { requiredKeys: ['sentinelMasterName', 'sentinelAddresses'] }),
+  fc.record({ clusterAddresses: fc.array(hostPort, { minLength: 1, maxLength: 3 }), passwordSecret: fc.record({ name: objectName, key: secretKey }) }, { requiredKeys: ['clusterAddresses'] }),
+);
+const interval = fc.constantFrom('15s', '30s', '1m', '2m30s');
+const TOLERATIONS = [{ key: 'dedicated', operator: 'Equal', value: 'chat', effect: 'NoSchedule' }];
+const AFFINITY = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/os', operator: 'In', values: ['linux'] }] }] } } };
+const spreadFor = (app: string) => [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app } } }];
+
 export interface FuzzCase {
   readonly props: MatrixChatProps;
   readonly namespace: string | undefined;
@@ -97,7 +148,7 @@ export interface FuzzCase {
 export const validProps: fc.Arbitrary<FuzzCase> = fc.record({
   serverName: domainName,
   namePrefix: fc.constantFrom('', 'a-', 'tenant-', 'x1-'),
-  ports: fc.uniqueArray(port, { minLength: 5, maxLength: 5 }),
+  ports: fc.uniqueArray(port, { minLength: 6, maxLength: 6 }),
   homeserverEnabled: fc.boolean(),
   livekitMode: fc.constantFrom('bundled', 'external', 'off'),
   lkJwtEnabled: fc.boolean(),
@@ -134,8 +185,39 @@ export const validProps: fc.Arbitrary<FuzzCase> = fc.record({
   images: fc.tuple(image(false), image(false), image(false)),
   resources: fc.tuple(resources(false), resources(false), resources(false)),
   namespace: dnsLabel,
+  // Opt-in features (issues 6, 7, 10).
+  gateway: fc.option(parentRefs, { nil: undefined, freq: 3 }),
+  turnIssuer: fc.option(fc.record({ name: objectName, kind: fc.constantFrom(IssuerKind.ISSUER, IssuerKind.CLUSTER_ISSUER) }, { requiredKeys: ['name'] }), { nil: undefined }),
+  serverNameAddress: fc.option(fc.oneof(fc.ipV4(), fc.ipV6()), { nil: undefined }),
+  ingressControllerNamespace: fc.option(dnsLabel, { nil: undefined }),
+  appservices: fc.uniqueArray(appservice(objectName), { maxLength: 2, selector: (a) => a.id }),
+  webhooks: fc.option(fc.record({ enabled: fc.boolean(), urls: fc.array(serviceUrl, { maxLength: 2 }) }, { requiredKeys: ['enabled'] }), { nil: undefined }),
+  metrics: fc.option(fc.record({
+    enabled: fc.boolean(),
+    usePort: fc.boolean(),
+    serviceMonitor: fc.record({ enabled: fc.boolean(), interval, labels }, { requiredKeys: ['enabled'] }),
+  }, { requiredKeys: ['enabled'] }), { nil: undefined }),
+  placement: fc.tuple(...[0, 1, 2].map(() => fc.record({ priorityClassName: objectName, spread: fc.boolean() }, { requiredKeys: [] }))),
+  grace: fc.option(fc.integer({ min: 0, max: 86400 }), { nil: undefined }),
+  meshSidecarOptOut: fc.option(fc.boolean(), { nil: undefined }),
+  scaleOut: fc.option(fc.record({
+    replicas: fc.integer({ min: 2, max: 6 }),
+    nodeAddress: fc.constantFrom(NodeAddressSource.STUN, NodeAddressSource.HOST_IP, undefined),
+    redis,
+  }, { requiredKeys: ['redis'] }), { nil: undefined, freq: 3 }),
+  nodeSelector: labels,
+  tolerations: fc.boolean(),
+  affinity: fc.boolean(),
 }).map((v): FuzzCase => {
-  const [clientPort, signalingPort, tcpPort, udpPort, tlsPort] = v.ports;
+  const [clientPort, signalingPort, tcpPort, udpPort, tlsPort, metricsPort] = v.ports;
+  const prefix = v.namePrefix;
+  const lkJwtEnabled = v.livekitMode !== 'off' && v.lkJwtEnabled;
+  const scaleOut = v.livekitMode === 'bundled' ? v.scaleOut : undefined;
+  const webhooks = v.webhooks && v.livekitMode === 'bundled' && !lkJwtEnabled ? { ...v.webhooks, enabled: false } : v.webhooks;
+  const placement = (i: number, app: string) => ({
+    priorityClassName: v.placement[i].priorityClassName,
+    topologySpreadConstraints: v.placement[i].spread ? spreadFor(`${prefix}${app}`) : undefined,
+  });
   const bundled = v.livekitMode === 'bundled';
   const tokenProps = v.inlineCredentials
     ? { registrationToken: v.token }
@@ -157,6 +239,8 @@ export const validProps: fc.Arbitrary<FuzzCase> = fc.record({
       livekitServiceUrl: `https://${v.serverName}${v.servicePath}`,
       persistence: v.persistence,
       resources: v.resources[0],
+      appservices: v.appservices,
+      ...placement(0, 'matrix-homeserver'),
     },
     livekit: v.livekitMode === 'off'
       ? { enabled: false }
@@ -169,17 +253,37 @@ export const validProps: fc.Arbitrary<FuzzCase> = fc.record({
           signalingPort,
           tcpPort,
           udpPort,
-          nodeIp: v.nodeIp,
+          nodeIp: scaleOut ? undefined : v.nodeIp,
           useExternalIp: v.useExternalIp,
           serviceLabels: v.serviceLabels,
           serviceAnnotations: v.serviceAnnotations,
         },
-        turn: v.turn ? { enabled: true, domain: `turn.${v.serverName}`, tlsPort, tls: { existingSecret: v.secretNames[2], certKey: v.secretKeys[0], keyKey: v.secretKeys[1] } } : undefined,
+        turn: v.turn && !scaleOut
+          ? { enabled: true, domain: `turn.${v.serverName}`, tlsPort, tls: v.turnIssuer ? { issuer: v.turnIssuer } : { existingSecret: v.secretNames[2], certKey: v.secretKeys[0], keyKey: v.secretKeys[1] } }
+          : undefined,
         resources: v.resources[1],
+        webhooks,
+        metrics: v.metrics
+          ? { enabled: v.metrics.enabled, port: v.metrics.usePort ? metricsPort : undefined, serviceMonitor: v.metrics.serviceMonitor }
+          : undefined,
+        scaleOut: scaleOut ? { enabled: true, ...scaleOut } : undefined,
+        terminationGracePeriodSeconds: v.grace,
+        meshSidecarOptOut: v.meshSidecarOptOut,
+        ...placement(1, 'livekit'),
       },
-    lkJwt: { enabled: v.livekitMode !== 'off' && v.lkJwtEnabled, image: v.images[2], insecureSkipVerifyTls: v.insecure, resources: v.resources[2] },
-    networkPolicy: { enabled: v.networkPolicy },
-    ingress: {
+    lkJwt: { enabled: lkJwtEnabled, image: v.images[2], insecureSkipVerifyTls: v.insecure, resources: v.resources[2], serverNameAddress: v.serverNameAddress, ...placement(2, 'lk-jwt-service') },
+    networkPolicy: {
+      enabled: v.networkPolicy,
+      // Refused with host-network SFUs sending webhooks (their node addresses match no selector).
+      ingressControllerNamespace: scaleOut && webhooks?.enabled ? undefined : v.ingressControllerNamespace,
+    },
+    scheduling: {
+      nodeSelector: v.nodeSelector,
+      tolerations: v.tolerations ? TOLERATIONS : undefined,
+      affinity: v.affinity ? AFFINITY : undefined,
+    },
+    routing: v.gateway ? Routing.gatewayApi({ parentRefs: v.gateway }) : undefined,
+    ingress: v.gateway ? undefined : {
       enabled: v.ingressEnabled,
       className: v.className,
       tls: { enabled: v.tls, secretName: v.secretNames[3], clusterIssuer: v.tls ? v.clusterIssuer : undefined },
@@ -204,6 +308,20 @@ export const hostileProps: fc.Arbitrary<FuzzCase> = fc.record({
     registrationToken: mix(token, hostileString(token)),
     registrationTokenExistingSecret: fc.record({ name: mix(objectName, hostileString(objectName)), key: mix(secretKey, hostileString(secretKey)) }, { requiredKeys: ['name'] }),
     allowFederation: fc.boolean(),
+    appservices: fc.array(fc.record({
+      id: mix(appserviceId, hostileString(appserviceId)),
+      url: mix(serviceUrl, hostileString(serviceUrl)),
+      senderLocalpart: mix(localpart, hostileString(localpart)),
+      users: fc.array(fc.record({ regex: mix(namespaceRegex, hostileString(namespaceRegex)), exclusive: fc.boolean() }), { maxLength: 2 }),
+      rooms: fc.array(fc.record({ regex: mix(namespaceRegex, fc.constantFrom('(', '[a-', '*', '\\', '(?<n', '')) }), { maxLength: 1 }),
+      protocols: fc.array(mix(dnsLabel, hostileString()), { maxLength: 2 }),
+      tokensSecret: fc.record({
+        name: mix(objectName, hostileString(objectName)),
+        asTokenKey: mix(secretKey, hostileString(secretKey)),
+        hsTokenKey: mix(secretKey, hostileString(secretKey)),
+      }, { requiredKeys: ['name'] }),
+    }, { requiredKeys: ['id', 'senderLocalpart', 'tokensSecret'] }), { maxLength: 2 }),
+    priorityClassName: mix(objectName, hostileString(objectName)),
     maxRequestSize: mix(fc.integer({ min: 1, max: 2 ** 40 }), hostileNumber()),
     livekitServiceUrl: mix(domainName.map((d) => `https://${d}`), hostileString(fc.constant('https://matrix.example.org/'))),
     persistence: fc.record({
@@ -237,11 +355,41 @@ export const hostileProps: fc.Arbitrary<FuzzCase> = fc.record({
       serviceLabels: fc.dictionary(mix(labelKey, hostileString(labelKey)), mix(labelValue, hostileString(labelValue)), { maxKeys: 2 }),
       serviceAnnotations: fc.dictionary(mix(labelKey, hostileString(labelKey)), anyAnnotationValue, { maxKeys: 2 }),
     }, { requiredKeys: [] }),
+    webhooks: fc.record(
+      { enabled: fc.boolean(), urls: fc.array(mix(serviceUrl, hostileString(serviceUrl)), { maxLength: 2 }) },
+      { requiredKeys: [] },
+    ),
+    metrics: fc.record({
+      enabled: fc.boolean(),
+      port: mix(port, hostileNumber()),
+      serviceMonitor: fc.record({
+        enabled: fc.boolean(),
+        interval: mix(interval, hostileString(interval)),
+        labels: mix(labels, fc.dictionary(hostileString(), hostileString(), { minKeys: 1, maxKeys: 2 })),
+      }, { requiredKeys: [] }),
+    }, { requiredKeys: [] }),
+    scaleOut: fc.record({
+      enabled: fc.boolean(),
+      replicas: mix(fc.integer({ min: 2, max: 6 }), hostileNumber()),
+      nodeAddress: mix(fc.constantFrom(NodeAddressSource.STUN, NodeAddressSource.HOST_IP), hostileString().map((h) => h as NodeAddressSource)),
+      redis: fc.record({
+        address: mix(hostPort, hostileString(hostPort)),
+        username: mix(dnsLabel, hostileString(dnsLabel)),
+        db: mix(fc.integer({ min: 0, max: 15 }), hostileNumber()),
+        sentinelMasterName: mix(dnsLabel, hostileString(dnsLabel)),
+        sentinelAddresses: fc.array(mix(hostPort, hostileString(hostPort)), { maxLength: 2 }),
+        clusterAddresses: fc.array(mix(hostPort, hostileString(hostPort)), { maxLength: 2 }),
+        passwordSecret: fc.record({ name: mix(objectName, hostileString(objectName)), key: mix(secretKey, hostileString(secretKey)) }),
+      }, { requiredKeys: [] }),
+    }, { requiredKeys: [] }),
+    terminationGracePeriodSeconds: mix(fc.integer({ min: 0, max: 86400 }), hostileNumber()),
+    priorityClassName: mix(objectName, hostileString(objectName)),
     turn: fc.record({
       enabled: fc.boolean(),
       domain: mix(domainName.map((d) => `turn.${d}`), hostileString(domainName)),
       tlsPort: mix(port, hostileNumber()),
       tls: fc.record({
+        issuer: fc.record({ name: mix(objectName, hostileString(objectName)), kind: mix(fc.constantFrom(IssuerKind.ISSUER, IssuerKind.CLUSTER_ISSUER), hostileString().map((h) => h as IssuerKind)) }, { requiredKeys: ['name'] }),
         existingSecret: mix(objectName, hostileString(objectName)),
         certKey: mix(secretKey, hostileString(secretKey)),
         keyKey: mix(secretKey, hostileString(secretKey)),
@@ -249,11 +397,20 @@ export const hostileProps: fc.Arbitrary<FuzzCase> = fc.record({
     }, { requiredKeys: [] }),
     resources: resources(true),
   }, { requiredKeys: [] }),
-  lkJwt: fc.record(
-    { enabled: fc.boolean(), image: image(true), insecureSkipVerifyTls: fc.boolean(), resources: resources(true) },
-    { requiredKeys: [] },
-  ),
-  networkPolicy: fc.record({ enabled: fc.boolean() }, { requiredKeys: [] }),
+  lkJwt: fc.record({
+    enabled: fc.boolean(),
+    image: image(true),
+    insecureSkipVerifyTls: fc.boolean(),
+    resources: resources(true),
+    serverNameAddress: mix(fc.oneof(fc.ipV4(), fc.ipV6()), hostileString(fc.ipV4())),
+    priorityClassName: mix(objectName, hostileString(objectName)),
+  }, { requiredKeys: [] }),
+  networkPolicy: fc.record({ enabled: fc.boolean(), ingressControllerNamespace: mix(dnsLabel, hostileString(dnsLabel)) }, { requiredKeys: [] }),
+  routing: fc.option(fc.array(fc.record({
+    name: mix(dnsLabel, hostileString(dnsLabel)),
+    namespace: mix(dnsLabel, hostileString(dnsLabel)),
+    sectionName: mix(dnsLabel, hostileString(dnsLabel)),
+  }, { requiredKeys: ['name'] }), { maxLength: 2 }).map((refs) => Routing.gatewayApi({ parentRefs: refs })), { nil: undefined }),
   ingress: fc.record({
     enabled: fc.boolean(),
     className: mix(fc.constantFrom('nginx', 'haproxy', 'openshift-default', 'traefik', 'contour'), hostileString()),
@@ -313,16 +470,26 @@ export const STRING_FIELDS: readonly string[] = [
   'livekit.keys.existingSecret.apiSecretKey', 'livekit.keys.existingSecret.livekitKeysKey', 'livekit.rtc.nodeIp', 'livekit.turn.domain',
   'livekit.turn.tls.existingSecret', 'livekit.turn.tls.certKey', 'livekit.turn.tls.keyKey',
   'ingress.className', 'ingress.tls.secretName', 'ingress.tls.clusterIssuer', 'ingress.whitelistSourceRange.0', 'imagePullSecrets.0',
+  'lkJwt.serverNameAddress', 'networkPolicy.ingressControllerNamespace', 'livekit.turn.tls.issuer.name',
+  'homeserver.appservices.0.id', 'homeserver.appservices.0.url', 'homeserver.appservices.0.senderLocalpart', 'homeserver.appservices.0.users.0.regex',
+  'homeserver.appservices.0.tokensSecret.name', 'homeserver.appservices.0.tokensSecret.asTokenKey', 'homeserver.appservices.0.protocols.0',
+  'livekit.webhooks.urls.0', 'livekit.metrics.serviceMonitor.interval',
+  'livekit.scaleOut.redis.address', 'livekit.scaleOut.redis.username', 'livekit.scaleOut.redis.sentinelMasterName', 'livekit.scaleOut.redis.passwordSecret.name',
+  ...['homeserver', 'livekit', 'lkJwt'].map((c) => `${c}.priorityClassName`),
   ...['homeserver', 'livekit', 'lkJwt'].flatMap((c) => [`${c}.image.registry`, `${c}.image.repository`, `${c}.image.tag`, `${c}.image.digest`]),
 ];
 
 /** Every number field of MatrixChatProps. */
 export const NUMBER_FIELDS: readonly string[] = [
   'homeserver.clientPort', 'homeserver.maxRequestSize', 'livekit.rtc.signalingPort', 'livekit.rtc.tcpPort', 'livekit.rtc.udpPort', 'livekit.turn.tlsPort',
+  'livekit.metrics.port', 'livekit.scaleOut.replicas', 'livekit.scaleOut.redis.db', 'livekit.terminationGracePeriodSeconds',
 ];
 
 /** Map fields whose keys and values are user strings. */
-export const MAP_FIELDS: readonly string[] = ['labels', 'scheduling.nodeSelector', 'ingress.annotations', 'livekit.rtc.serviceLabels', 'livekit.rtc.serviceAnnotations'];
+export const MAP_FIELDS: readonly string[] = [
+  'labels', 'scheduling.nodeSelector', 'ingress.annotations', 'livekit.rtc.serviceLabels', 'livekit.rtc.serviceAnnotations',
+  'livekit.metrics.serviceMonitor.labels',
+];
 
 /** A copy of `object` with `value` at the dotted `path`, copying only the objects along the path. */
 export function withValue<T>(object: T, path: string, value: unknown): T {
@@ -331,6 +498,23 @@ export function withValue<T>(object: T, path: string, value: unknown): T {
   const copy: any = Array.isArray(current) ? [...current] : { ...current };
   copy[head] = rest.length === 0 ? value : withValue(current[head], rest.join('.'), value);
   return copy;
+}
+
+/** A valid appservice, metrics and scale-out setup to put a hostile value into when the base props lack one. */
+const PREFILL: ReadonlyArray<[string, string, unknown]> = [
+  ['homeserver.appservices.0', 'homeserver.appservices', [{ id: 'bridge', senderLocalpart: 'bridgebot', users: [{ regex: '@bridge_.*' }], tokensSecret: { name: 'bridge-tokens' } }]],
+  ['livekit.metrics', 'livekit.metrics', { enabled: true, serviceMonitor: { enabled: true } }],
+  ['livekit.webhooks', 'livekit.webhooks', { enabled: true }],
+];
+
+function prefill(props: MatrixChatProps, field: string): MatrixChatProps {
+  let result = props;
+  for (const [prefix, path, value] of PREFILL) {
+    const current = path.split('.').reduce((acc: any, k) => acc?.[k], result);
+    const empty = current === undefined || (Array.isArray(current) && current.length === 0);
+    if (field.startsWith(prefix) && empty) result = withValue(result, path, value);
+  }
+  return result;
 }
 
 /** Valid props with exactly one string, number or map field replaced by a hostile value. */
@@ -345,4 +529,4 @@ export const oneHostileField: fc.Arbitrary<FuzzCase & { field: string }> = fc.tu
     },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...MAP_FIELDS), fc.tuple(labelKey, hostileString()).map(([k, v]) => ({ [k]: v }))) },
   ),
-).map(([base, [field, value]]) => ({ ...base, field, props: withValue(base.props, field, value) }));
+).map(([base, [field, value]]) => ({ ...base, field, props: withValue(prefill(base.props, field), field, value) }));

@@ -20,6 +20,22 @@ const PROP_PATHS: readonly string[] = [
   'lkJwt', 'lkJwt.enabled', 'lkJwt.insecureSkipVerifyTls',
   'ingress', 'ingress.enabled', 'ingress.className', 'ingress.tls', 'ingress.tls.enabled', 'ingress.tls.secretName', 'ingress.tls.clusterIssuer',
   'ingress.whitelistSourceRange', 'ingress.whitelistSourceRange[n]', 'ingress.annotations', 'ingress.annotations.*',
+  // Opt-in features (issues 6, 7, 10).
+  'routing', 'routing.parentRefs', 'routing.parentRefs[n]', 'routing.parentRefs[n].name', 'routing.parentRefs[n].namespace', 'routing.parentRefs[n].sectionName',
+  'networkPolicy.ingressControllerNamespace', 'lkJwt.serverNameAddress',
+  'homeserver.appservices', 'homeserver.appservices[n]', 'homeserver.appservices[n].id', 'homeserver.appservices[n].url', 'homeserver.appservices[n].senderLocalpart',
+  ...['users', 'aliases', 'rooms'].flatMap((k) => [`homeserver.appservices[n].${k}`, `homeserver.appservices[n].${k}[n]`, `homeserver.appservices[n].${k}[n].regex`, `homeserver.appservices[n].${k}[n].exclusive`]),
+  'homeserver.appservices[n].rateLimited', 'homeserver.appservices[n].receiveEphemeral', 'homeserver.appservices[n].protocols', 'homeserver.appservices[n].protocols[n]',
+  'homeserver.appservices[n].tokensSecret', 'homeserver.appservices[n].tokensSecret.name', 'homeserver.appservices[n].tokensSecret.asTokenKey', 'homeserver.appservices[n].tokensSecret.hsTokenKey',
+  'livekit.turn.tls.issuer', 'livekit.turn.tls.issuer.name', 'livekit.turn.tls.issuer.kind',
+  'livekit.webhooks', 'livekit.webhooks.enabled', 'livekit.webhooks.urls', 'livekit.webhooks.urls[n]',
+  'livekit.metrics', 'livekit.metrics.enabled', 'livekit.metrics.port', 'livekit.metrics.serviceMonitor', 'livekit.metrics.serviceMonitor.enabled',
+  'livekit.metrics.serviceMonitor.interval', 'livekit.metrics.serviceMonitor.labels', 'livekit.metrics.serviceMonitor.labels.*',
+  'livekit.scaleOut', 'livekit.scaleOut.enabled', 'livekit.scaleOut.replicas', 'livekit.scaleOut.nodeAddress', 'livekit.scaleOut.redis',
+  ...['address', 'username', 'db', 'useTls', 'sentinelMasterName', 'sentinelAddresses', 'sentinelAddresses[n]', 'sentinelUsername', 'clusterAddresses', 'clusterAddresses[n]',
+    'passwordSecret', 'passwordSecret.name', 'passwordSecret.key', 'sentinelPasswordSecret', 'sentinelPasswordSecret.name', 'sentinelPasswordSecret.key'].map((k) => `livekit.scaleOut.redis.${k}`),
+  'livekit.terminationGracePeriodSeconds', 'livekit.meshSidecarOptOut',
+  ...['homeserver', 'livekit', 'lkJwt'].flatMap((c) => [`${c}.priorityClassName`, `${c}.topologySpreadConstraints`, `${c}.topologySpreadConstraints[n]`]),
   ...['homeserver', 'livekit', 'lkJwt'].flatMap((c) => [
     `${c}.image`, `${c}.image.registry`, `${c}.image.repository`, `${c}.image.tag`, `${c}.image.digest`,
     `${c}.resources`, `${c}.resources.cpu.request`, `${c}.resources.cpu.limit`, `${c}.resources.memory.request`, `${c}.resources.memory.limit`,
@@ -34,14 +50,15 @@ export function leadingPropPath(message: string): string | undefined {
   for (const mapPrefix of MAP_PREFIXES) {
     if (message.startsWith(mapPrefix)) return mapPrefix.slice(0, -1);
   }
-  const match = /^([A-Za-z.]+(\[\d+\])?)(: )/.exec(message);
+  const match = /^([A-Za-z]+(?:\[\d+\])*(?:\.[A-Za-z]+(?:\[\d+\])*)*)(: )/.exec(message);
   if (!match) return undefined;
-  const path = match[1].replace(/\[\d+\]$/, '[n]');
+  const path = match[1].replace(/\[\d+\]/g, '[n]');
   return PROP_PATHS.includes(path) ? match[1] : undefined;
 }
 
 function valueAt(props: MatrixChatProps, path: string): unknown {
-  return path.replace(/\[(\d+)\]/g, '.$1').split('.').reduce((acc: any, key) => (acc === undefined || acc === null ? undefined : acc[key]), props);
+  // `Routing.gatewayApi({ parentRefs })` keeps its options in `gatewayApiOptions`; messages name them as written.
+  return path.replace(/^routing\.parentRefs/, 'routing.gatewayApiOptions.parentRefs').replace(/\[(\d+)\]/g, '.$1').split('.').reduce((acc: any, key) => (acc === undefined || acc === null ? undefined : acc[key]), props);
 }
 
 /**
@@ -63,7 +80,7 @@ export function errorProblems(error: unknown, props: MatrixChatProps): string[] 
       continue;
     }
     const set = valueAt(props, path) !== undefined;
-    const saysMissing = /undefined is not|is not set|is required|no credentials are set|but no registration token|is true but|not set while|neither a tag nor a digest/.test(line);
+    const saysMissing = /undefined is not|is not set|is required|no credentials are set|but no registration token|is true but|not set while|neither a tag nor a digest|^no [A-Za-z ]+ (is|are) set|: no [A-Za-z ]+ (is|are) set/.test(line);
     if (!set && !saysMissing) problems.push(`error blames ${path}, which the props do not set: ${JSON.stringify(line.slice(0, 200))}`);
   }
   return problems;

@@ -2,6 +2,7 @@
  * The verification suite's invariants (issue 5). Each is a named check over the synthesized
  * objects of one scenario that returns one message per violation, naming the object.
  */
+import { isIP } from 'node:net';
 import { Deployment, StatefulSet, DaemonSet } from 'kubernetes-models/apps/v1';
 import { Job, CronJob } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -9,8 +10,8 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { parse as parseYaml } from 'yaml';
 import {
-  LIVEKIT_ENV, LIVEKIT_FORBIDDEN_IN_CONFIGMAP, LIVEKIT_KEYS, LK_JWT_ENV, TUWUNEL_ENV_EXTRA, TUWUNEL_FORBIDDEN_IN_CONFIGMAP,
-  TUWUNEL_GLOBAL_KEYS, keyPaths, matchesAny,
+  LIVEKIT_ENV, LIVEKIT_FORBIDDEN_IN_CONFIGMAP, LIVEKIT_KEYS, LK_JWT_ENV, TUWUNEL_APPSERVICE_ENV, TUWUNEL_ENV_EXTRA, TUWUNEL_FORBIDDEN_IN_CONFIGMAP,
+  TUWUNEL_GLOBAL_KEYS, keyPaths, matchesAny, tuwunelEnvKey,
 } from './allow-lists';
 import { CRD_MODEL_FILES, validateCrds } from './crd-models';
 import { PodTemplate, containerPorts, findPort, podTemplates, programOf, quantity, ref, selectorMatches, strings } from './k8s';
@@ -78,6 +79,7 @@ export const schema: Invariant = (objects) => {
   }
   validateCrds(crds).forEach((result, i) => {
     if ('error' in result) messages.push(`${ref(crds[i])}: does not match the ${crds[i].apiVersion} ${crds[i].kind} schema: ${result.error}`);
+    if ('unavailable' in result) messages.push(`${ref(crds[i])}: no schema model to validate ${crds[i].apiVersion} ${crds[i].kind}: ${result.unavailable}`);
   });
   return messages;
 };
@@ -186,10 +188,86 @@ function configuredListeners(pod: PodTemplate, container: any, configMaps: Map<s
         if (typeof c.rtc?.udp_port === 'number') listeners.push({ source: 'config.yaml rtc.udp_port', port: c.rtc.udp_port, protocol: 'UDP' });
         if (c.turn?.enabled && Number(c.turn.tls_port) > 0) listeners.push({ source: 'config.yaml turn.tls_port', port: Number(c.turn.tls_port), protocol: 'TCP' });
         if (c.turn?.enabled && Number(c.turn.udp_port) > 0) listeners.push({ source: 'config.yaml turn.udp_port', port: Number(c.turn.udp_port), protocol: 'UDP' });
+        const metricsPort = c.prometheus?.port ?? c.prometheus_port;
+        if (metricsPort !== undefined) listeners.push({ source: 'config.yaml prometheus.port', port: Number(metricsPort), protocol: 'TCP' });
       } catch { /* reported by the config invariant */ }
     }
   }
   return listeners;
+}
+
+/** The ConfigMaps a container mounts. */
+function mountedConfigMaps(pod: PodTemplate, container: any, configMaps: Map<string, K8sObject>): K8sObject[] {
+  return (container.volumeMounts ?? []).flatMap((mount: any) => {
+    const volume = (pod.spec.volumes ?? []).find((v: any) => v.name === mount.name);
+    const cm = volume?.configMap ? configMaps.get(volume.configMap.name) : undefined;
+    return cm ? [cm] : [];
+  });
+}
+
+/** LiveKit's parsed config.yaml in a ConfigMap, or undefined. */
+function parseLiveKitConfig(cm: K8sObject): any {
+  const text = cm.data?.['config.yaml'];
+  if (typeof text !== 'string') return undefined;
+  try { return parseYaml(text) ?? {}; } catch { return undefined; }
+}
+
+const SELECTOR_OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+
+/** Problems with a label selector's shape (operators and their values). */
+function selectorProblems(selector: any, what: string): string[] {
+  if (selector === null || typeof selector !== 'object' || Array.isArray(selector)) return [`${what} is not a label selector`];
+  const problems: string[] = [];
+  for (const key of Object.keys(selector)) if (key !== 'matchLabels' && key !== 'matchExpressions') problems.push(`${what} has unknown field ${key}`);
+  for (const expr of selector.matchExpressions ?? []) {
+    if (!SELECTOR_OPERATORS.has(expr.operator)) problems.push(`${what} has operator ${JSON.stringify(expr.operator)}`);
+    const values: unknown[] = expr.values ?? [];
+    if ((expr.operator === 'In' || expr.operator === 'NotIn') && values.length === 0) problems.push(`${what} uses ${expr.operator} without values`);
+    if ((expr.operator === 'Exists' || expr.operator === 'DoesNotExist') && values.length > 0) problems.push(`${what} uses ${expr.operator} with values`);
+    if (typeof expr.key !== 'string' || expr.key === '') problems.push(`${what} has an expression without key`);
+  }
+  return problems;
+}
+
+/** Problems with one NetworkPolicy ingress peer: exactly one kind of source, well-formed, and pod peers naming pods of the stack. */
+function peerProblems(peer: any, pods: PodTemplate[]): string[] {
+  if (peer === null || typeof peer !== 'object') return ['is not a peer object'];
+  const problems: string[] = [];
+  const hasIp = peer.ipBlock !== undefined;
+  const hasSelector = peer.podSelector !== undefined || peer.namespaceSelector !== undefined;
+  if (hasIp === hasSelector) problems.push('must set exactly one of ipBlock or podSelector/namespaceSelector');
+  if (hasIp && !isCidr(peer.ipBlock?.cidr)) problems.push(`ipBlock.cidr ${JSON.stringify(peer.ipBlock?.cidr)} is not a CIDR`);
+  for (const except of peer.ipBlock?.except ?? []) if (!isCidr(except)) problems.push(`ipBlock.except ${JSON.stringify(except)} is not a CIDR`);
+  if (peer.namespaceSelector !== undefined) {
+    problems.push(...selectorProblems(peer.namespaceSelector, 'namespaceSelector'));
+    const selector = peer.namespaceSelector;
+    if (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0) problems.push('namespaceSelector {} admits every namespace (say so with an ingress rule without from)');
+    const name = selector.matchLabels?.['kubernetes.io/metadata.name'];
+    if (name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) problems.push(`namespaceSelector names ${JSON.stringify(name)}, which is not a namespace name`);
+  }
+  if (peer.podSelector !== undefined) {
+    problems.push(...selectorProblems(peer.podSelector, 'podSelector'));
+    if (peer.namespaceSelector === undefined) {
+      // A pod peer without namespaceSelector means pods of this namespace: it must name pods the stack runs off the host network.
+      const matching = pods.filter((p) => selectorMatches(peer.podSelector, p.labels));
+      if (matching.length === 0) problems.push(`podSelector ${JSON.stringify(peer.podSelector)} selects no pod of the stack`);
+      for (const expr of peer.podSelector.matchExpressions ?? []) {
+        if (expr.operator !== 'In') continue;
+        for (const value of expr.values ?? []) {
+          if (!pods.some((p) => p.labels[expr.key] === value)) problems.push(`podSelector value ${expr.key}=${value} names no pod of the stack`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+function isCidr(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const [ip, bits, ...rest] = value.split('/');
+  if (rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
+  const version = isIP(ip);
+  return version !== 0 && Number(bits) <= (version === 4 ? 32 : 128);
 }
 
 export const references: Invariant = (objects, scenario) => {
@@ -199,6 +277,21 @@ export const references: Invariant = (objects, scenario) => {
   const services = byKind('Service');
   const configMaps = new Map(byKind('ConfigMap').map((o) => [o.metadata.name, o]));
   const secrets = new Map(byKind('Secret').map((o) => [o.metadata.name, o]));
+  // A cert-manager Certificate of the stack creates its Secret (tls.crt, tls.key, ca.crt): a stack Secret too.
+  for (const cert of byKind('Certificate')) {
+    const name = cert.spec?.secretName;
+    if (typeof name === 'string' && !secrets.has(name)) {
+      secrets.set(name, { apiVersion: 'v1', kind: 'Secret', metadata: { name }, data: { 'tls.crt': '', 'tls.key': '', 'ca.crt': '' } });
+    }
+  }
+
+  // Workload selectors must select their own template (the API server rejects them otherwise).
+  for (const pod of pods) {
+    const selector = pod.owner.spec?.selector;
+    if (pod.owner.kind !== 'CronJob' && pod.owner.kind !== 'Job' && selector && !selectorMatches(selector, pod.labels)) {
+      messages.push(`${describePod(pod)}: spec.selector ${JSON.stringify(selector)} does not select its own pod template`);
+    }
+  }
 
   for (const svc of services) {
     const selector = svc.spec?.selector;
@@ -242,10 +335,27 @@ export const references: Invariant = (objects, scenario) => {
     }
   }
   for (const route of byKind('HTTPRoute')) {
-    for (const rule of route.spec?.rules ?? []) {
-      for (const backend of rule.backendRefs ?? []) {
+    const parents: any[] = route.spec?.parentRefs ?? [];
+    if (parents.length === 0) messages.push(`${ref(route)}: has no parentRefs, so it attaches to no Gateway and serves nothing`);
+    for (const parent of parents) {
+      if (typeof parent?.name !== 'string' || parent.name === '') messages.push(`${ref(route)}: a parentRef has no name`);
+      if ((parent?.group ?? 'gateway.networking.k8s.io') !== 'gateway.networking.k8s.io' || (parent?.kind ?? 'Gateway') !== 'Gateway') {
+        messages.push(`${ref(route)}: parentRef ${parent?.name} is not a Gateway (${parent?.group}/${parent?.kind})`);
+      }
+    }
+    if ((route.spec?.hostnames ?? []).length === 0) messages.push(`${ref(route)}: has no hostnames, so it answers for every host of the Gateway`);
+    const rules: any[] = route.spec?.rules ?? [];
+    if (rules.length === 0) messages.push(`${ref(route)}: has no rules`);
+    for (const rule of rules) {
+      const backends: any[] = rule.backendRefs ?? [];
+      if (backends.length === 0) messages.push(`${ref(route)}: a rule has no backendRefs (the Gateway answers 500)`);
+      for (const backend of backends) {
         if ((backend.kind ?? 'Service') !== 'Service' || (backend.group ?? '') !== '') {
           messages.push(`${ref(route)}: backendRef ${backend.name} is not a core Service`);
+          continue;
+        }
+        if (typeof backend.port !== 'number') {
+          messages.push(`${ref(route)}: backendRef ${backend.name} has no port (required for a Service backend)`);
           continue;
         }
         const problem = serviceExposes(backend.name, { number: backend.port });
@@ -254,10 +364,132 @@ export const references: Invariant = (objects, scenario) => {
     }
   }
 
+  // cert-manager Certificates: issued into a Secret a pod of the stack mounts, for the name that pod serves.
+  const mountedSecretNames = (pod: PodTemplate): string[] => (pod.spec.volumes ?? []).flatMap((v: any) => [
+    ...(v.secret?.secretName ? [v.secret.secretName] : []),
+    ...(v.projected?.sources ?? []).filter((x: any) => x.secret?.name).map((x: any) => x.secret.name),
+  ]);
+  for (const cert of byKind('Certificate')) {
+    const secretName = cert.spec?.secretName;
+    const mounting = pods.filter((p) => mountedSecretNames(p).includes(secretName));
+    if (mounting.length === 0) messages.push(`${ref(cert)}: secretName ${JSON.stringify(secretName)} is mounted by no pod of the stack`);
+    const issuer = cert.spec?.issuerRef ?? {};
+    if (typeof issuer.name !== 'string' || issuer.name === '') messages.push(`${ref(cert)}: issuerRef has no name`);
+    if (!['Issuer', 'ClusterIssuer'].includes(issuer.kind ?? 'Issuer') || (issuer.group ?? 'cert-manager.io') !== 'cert-manager.io') {
+      messages.push(`${ref(cert)}: issuerRef ${issuer.group}/${issuer.kind} is not a cert-manager Issuer or ClusterIssuer`);
+    }
+    const dnsNames: string[] = cert.spec?.dnsNames ?? [];
+    if (dnsNames.length === 0 && !cert.spec?.commonName) messages.push(`${ref(cert)}: names no host (dnsNames)`);
+    for (const pod of mounting) {
+      // The TURN domain LiveKit serves with this certificate must be one of its names.
+      for (const c of pod.containers) {
+        for (const mount of c.volumeMounts ?? []) {
+          const volume = (pod.spec.volumes ?? []).find((v: any) => v.name === mount.name);
+          if (volume?.secret?.secretName !== secretName) continue;
+          for (const cm of mountedConfigMaps(pod, c, configMaps)) {
+            const config = parseLiveKitConfig(cm);
+            const certFile = config?.turn?.cert_file;
+            if (typeof certFile === 'string' && certFile.startsWith(`${mount.mountPath.replace(/\/$/, '')}/`) && typeof config.turn.domain === 'string' && !dnsNames.includes(config.turn.domain)) {
+              messages.push(`${ref(cert)}: dnsNames ${JSON.stringify(dnsNames)} do not include turn.domain ${JSON.stringify(config.turn.domain)} that ${describePod(pod)} serves with it`);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // Prometheus Operator ServiceMonitors: the selector picks exactly one Service of the stack, whose named ports exist.
+  for (const sm of byKind('ServiceMonitor')) {
+    const names: string[] | undefined = sm.spec?.namespaceSelector?.matchNames;
+    if (sm.spec?.namespaceSelector?.any !== true && names !== undefined && !names.includes(sm.metadata.namespace ?? '')) {
+      messages.push(`${ref(sm)}: namespaceSelector ${JSON.stringify(names)} does not include its own namespace, where the Service lives`);
+    }
+    const matched = services.filter((svc) => selectorMatches(sm.spec?.selector, svc.metadata.labels ?? {}));
+    if (!sm.spec?.selector || Object.keys(sm.spec.selector).length === 0 || matched.length !== 1) {
+      messages.push(`${ref(sm)}: selector ${JSON.stringify(sm.spec?.selector)} matches ${matched.length} Services (${matched.map(ref).join(', ') || 'none'}), expected exactly one`);
+      continue;
+    }
+    const endpoints: any[] = sm.spec?.endpoints ?? [];
+    if (endpoints.length === 0) messages.push(`${ref(sm)}: has no endpoints`);
+    for (const endpoint of endpoints) {
+      if (endpoint.port !== undefined && !(matched[0].spec?.ports ?? []).some((p: any) => p.name === endpoint.port)) {
+        messages.push(`${ref(sm)}: endpoint port ${JSON.stringify(endpoint.port)} is not a port name of ${ref(matched[0])}`);
+      } else if (endpoint.port === undefined && endpoint.targetPort === undefined) {
+        messages.push(`${ref(sm)}: an endpoint names no port`);
+      }
+    }
+  }
+
+  // LiveKit webhooks: in-cluster receivers are Services of the stack exposing the URL's port.
+  for (const pod of pods.filter((p) => programOf(p) === 'livekit')) {
+    for (const c of pod.containers) {
+      for (const cm of mountedConfigMaps(pod, c, configMaps)) {
+        const urls = parseLiveKitConfig(cm)?.webhook?.urls;
+        if (!Array.isArray(urls)) continue;
+        for (const url of urls) {
+          let parsed: URL;
+          try { parsed = new URL(String(url)); } catch { continue; /* reported by the config invariant */ }
+          // lk-jwt-service's receiver, addressed by Service name; other receivers are the user's own.
+          if (parsed.hostname.includes('.') || !parsed.pathname.endsWith('/sfu_webhook')) continue;
+          const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
+          const problem = serviceExposes(parsed.hostname, { number: port });
+          if (problem) messages.push(`${ref(cm)} webhook.urls ${JSON.stringify(url)}: ${problem}`);
+        }
+      }
+    }
+  }
+
+  // Host-network pods: NetworkPolicy does not apply to them (their traffic is the node's), so none may pretend to.
+  const hostNetworkPods = pods.filter((p) => p.spec.hostNetwork === true);
+  for (const pod of hostNetworkPods) {
+    for (const np of byKind('NetworkPolicy')) {
+      if (selectorMatches(np.spec?.podSelector, pod.labels)) messages.push(`${ref(np)}: selects the host-network pod of ${describePod(pod)}, where NetworkPolicy has no effect`);
+    }
+    if (pod.spec.dnsPolicy !== 'ClusterFirstWithHostNet') messages.push(`${describePod(pod)}: hostNetwork without dnsPolicy ClusterFirstWithHostNet (cluster Services such as Redis do not resolve)`);
+    const replicas = pod.owner.spec?.replicas ?? 1;
+    if (replicas > 1 || pod.owner.kind === 'DaemonSet') {
+      const terms: any[] = pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+      const own = terms.filter((t) => t.topologyKey === 'kubernetes.io/hostname' && t.labelSelector && selectorMatches(t.labelSelector, pod.labels));
+      if (pod.owner.kind !== 'DaemonSet' && own.length === 0) {
+        messages.push(`${describePod(pod)}: ${replicas} host-network replicas without a required pod anti-affinity on kubernetes.io/hostname selecting its own labels (two pods on one node collide on the host ports)`);
+      }
+    }
+  }
+  // Every affinity term and spread constraint that names the pod's own app must select the pod itself.
+  for (const pod of pods) {
+    for (const t of pod.spec.topologySpreadConstraints ?? []) {
+      if (!t.labelSelector || !selectorMatches(t.labelSelector, pod.labels)) {
+        messages.push(`${describePod(pod)}: topologySpreadConstraint on ${t.topologyKey} selects ${JSON.stringify(t.labelSelector)}, not the pod itself, so it spreads nothing`);
+      }
+    }
+    for (const t of pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []) {
+      const app = pod.labels.app;
+      const namesOwnApp = JSON.stringify(t.labelSelector ?? {}).includes(JSON.stringify(app ?? null));
+      if (namesOwnApp && !selectorMatches(t.labelSelector, pod.labels)) messages.push(`${describePod(pod)}: pod anti-affinity ${JSON.stringify(t.labelSelector)} names the pod's app but does not match its labels`);
+    }
+  }
+
+  const routedServices = new Set<string>([
+    ...byKind('Ingress').flatMap((ing) => (ing.spec?.rules ?? []).flatMap((r: any) => (r.http?.paths ?? []).map((p: any) => p.backend?.service?.name))),
+    ...byKind('HTTPRoute').flatMap((route) => (route.spec?.rules ?? []).flatMap((r: any) => (r.backendRefs ?? []).map((b: any) => b.name))),
+  ]);
+  const routedPods = new Set(services
+    .filter((svc) => routedServices.has(svc.metadata.name))
+    .flatMap((svc) => pods.filter((p) => svc.spec?.selector && selectorMatches({ matchLabels: svc.spec.selector }, p.labels))));
+
   for (const np of byKind('NetworkPolicy')) {
-    const selected = pods.filter((p) => selectorMatches(np.spec?.podSelector, p.labels));
+    const selected = pods.filter((p) => selectorMatches(np.spec?.podSelector, p.labels) && p.spec.hostNetwork !== true);
+    for (const [i, rule] of (np.spec?.ingress ?? []).entries()) {
+      const from: any[] | undefined = rule.from;
+      for (const problem of (from ?? []).flatMap((peer, j) => peerProblems(peer, pods).map((m) => `ingress[${i}].from[${j}] ${m}`))) messages.push(`${ref(np)}: ${problem}`);
+      // A restricted rule on a pod the Ingress/HTTPRoute routes to must still admit the ingress controller's namespace.
+      const admitsOtherNamespaces = (from ?? []).some((peer) => peer.namespaceSelector !== undefined || peer.ipBlock !== undefined);
+      if (from !== undefined && from.length > 0 && selected.some((p) => routedPods.has(p)) && !admitsOtherNamespaces) {
+        messages.push(`${ref(np)}: ingress[${i}] admits only pods of its own namespace, which drops the ingress controller's traffic to a routed pod`);
+      }
+    }
     if (selected.length === 0) {
-      messages.push(`${ref(np)}: podSelector ${JSON.stringify(np.spec?.podSelector)} selects no pod of the stack`);
+      messages.push(`${ref(np)}: podSelector ${JSON.stringify(np.spec?.podSelector)} selects no pod of the stack (off the host network)`);
       continue;
     }
     const ports = selected.flatMap(containerPorts);
@@ -304,6 +536,10 @@ export const references: Invariant = (objects, scenario) => {
         messages.push(`${where} volume ${v.name}: references PersistentVolumeClaim/${v.persistentVolumeClaim.claimName}, which the user did not declare`);
       }
     }
+    for (const alias of pod.spec.hostAliases ?? []) {
+      if (isIP(String(alias.ip)) === 0) messages.push(`${where}: hostAliases ip ${JSON.stringify(alias.ip)} is not an IP address`);
+      if (!Array.isArray(alias.hostnames) || alias.hostnames.length === 0) messages.push(`${where}: hostAliases entry for ${alias.ip} names no host`);
+    }
     for (const s of pod.spec.imagePullSecrets ?? []) {
       if (!existingSecrets.has(s.name) && !secrets.has(s.name)) messages.push(`${where}: imagePullSecret ${s.name} is not a declared Secret`);
     }
@@ -345,6 +581,8 @@ export const references: Invariant = (objects, scenario) => {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/** Kubernetes' env var name rule (IsEnvVarName). */
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 export const RECOMMENDED_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component', 'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by'];
 
 function isDnsSubdomain(value: string): boolean {
@@ -407,6 +645,34 @@ export const namesAndLabels: Invariant = (objects) => {
     }
   }
   for (const [key, count] of seen) if (count > 1) messages.push(`${key}: ${count} objects of this kind share the name`);
+  for (const route of objects.filter((o) => o.kind === 'HTTPRoute')) {
+    for (const host of route.spec?.hostnames ?? []) if (!isDnsSubdomain(String(host))) messages.push(`${ref(route)}: hostname ${JSON.stringify(host)} is not a DNS name`);
+    for (const parent of route.spec?.parentRefs ?? []) {
+      if (!isDnsSubdomain(String(parent.name))) messages.push(`${ref(route)}: parentRef name ${JSON.stringify(parent.name)} is not a valid name`);
+      if (parent.namespace !== undefined && !DNS_LABEL.test(String(parent.namespace))) messages.push(`${ref(route)}: parentRef namespace ${JSON.stringify(parent.namespace)} is not valid`);
+      if (parent.sectionName !== undefined && !isDnsSubdomain(String(parent.sectionName))) messages.push(`${ref(route)}: parentRef sectionName ${JSON.stringify(parent.sectionName)} is not valid`);
+    }
+  }
+  for (const cert of objects.filter((o) => o.kind === 'Certificate')) {
+    for (const host of cert.spec?.dnsNames ?? []) if (!isDnsSubdomain(String(host).replace(/^\*\./, ''))) messages.push(`${ref(cert)}: dnsName ${JSON.stringify(host)} is not a DNS name`);
+    if (!isDnsSubdomain(String(cert.spec?.secretName))) messages.push(`${ref(cert)}: secretName ${JSON.stringify(cert.spec?.secretName)} is not a valid Secret name`);
+    if (!isDnsSubdomain(String(cert.spec?.issuerRef?.name))) messages.push(`${ref(cert)}: issuerRef name ${JSON.stringify(cert.spec?.issuerRef?.name)} is not a valid name`);
+  }
+  for (const sm of objects.filter((o) => o.kind === 'ServiceMonitor')) {
+    checkLabelSet(messages, `${ref(sm)} selector`, sm.spec?.selector?.matchLabels);
+    for (const e of sm.spec?.endpoints ?? []) if (e.port !== undefined && !DNS_LABEL.test(String(e.port))) messages.push(`${ref(sm)}: endpoint port ${JSON.stringify(e.port)} is not a port name`);
+  }
+  for (const np of objects.filter((o) => o.kind === 'NetworkPolicy')) {
+    checkLabelSet(messages, `${ref(np)} podSelector`, np.spec?.podSelector?.matchLabels);
+    for (const peer of (np.spec?.ingress ?? []).flatMap((r: any) => r.from ?? [])) {
+      checkLabelSet(messages, `${ref(np)} peer podSelector`, peer.podSelector?.matchLabels);
+      checkLabelSet(messages, `${ref(np)} peer namespaceSelector`, peer.namespaceSelector?.matchLabels);
+      for (const expr of [...peer.podSelector?.matchExpressions ?? [], ...peer.namespaceSelector?.matchExpressions ?? []]) {
+        if (!isQualifiedName(String(expr.key))) messages.push(`${ref(np)}: peer selector key ${JSON.stringify(expr.key)} is not valid`);
+        for (const v of expr.values ?? []) if (!isLabelValue(v)) messages.push(`${ref(np)}: peer selector value ${JSON.stringify(v)} is not a label value`);
+      }
+    }
+  }
   for (const pod of podTemplates(objects)) {
     const where = `${ref(pod.owner)} pod template`;
     checkLabelSet(messages, where, pod.labels);
@@ -422,6 +688,25 @@ export const namesAndLabels: Invariant = (objects) => {
       }
     }
     for (const v of pod.spec.volumes ?? []) if (!DNS_LABEL.test(v.name ?? '')) messages.push(`${where}: volume name ${JSON.stringify(v.name)} is not a DNS label`);
+    if (pod.spec.priorityClassName !== undefined && !isDnsSubdomain(String(pod.spec.priorityClassName))) messages.push(`${where}: priorityClassName ${JSON.stringify(pod.spec.priorityClassName)} is not a valid name`);
+    for (const alias of pod.spec.hostAliases ?? []) {
+      for (const host of alias.hostnames ?? []) if (!isDnsSubdomain(String(host))) messages.push(`${where}: hostAliases hostname ${JSON.stringify(host)} is not a DNS name`);
+    }
+    const selectors = [
+      ...(pod.spec.topologySpreadConstraints ?? []).map((t: any) => t.labelSelector),
+      ...['podAffinity', 'podAntiAffinity'].flatMap((k) => [
+        ...(pod.spec.affinity?.[k]?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t: any) => t.labelSelector),
+        ...(pod.spec.affinity?.[k]?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t: any) => t.podAffinityTerm?.labelSelector),
+      ]),
+    ];
+    for (const selector of selectors) checkLabelSet(messages, `${where} scheduling selector`, selector?.matchLabels);
+    for (const [key, value] of Object.entries(pod.spec.nodeSelector ?? {})) {
+      if (!isQualifiedName(key)) messages.push(`${where}: nodeSelector key ${JSON.stringify(key)} is not valid`);
+      if (!isLabelValue(value)) messages.push(`${where}: nodeSelector ${key} has invalid value ${JSON.stringify(value)}`);
+    }
+    for (const c of [...pod.containers, ...pod.initContainers]) {
+      for (const e of c.env ?? []) if (!ENV_NAME.test(String(e.name))) messages.push(`${where} container ${c.name}: env name ${JSON.stringify(e.name)} is not a valid variable name`);
+    }
   }
   return messages;
 };
@@ -482,6 +767,20 @@ export const hardening: Invariant = (objects) => {
       if (parsed.tag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(parsed.tag)) messages.push(`${at}: image ${image} has a malformed tag`);
       if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)+$/.test(parsed.name)) messages.push(`${at}: image name ${JSON.stringify(parsed.name)} is not registry/repository`);
     }
+    for (const c of [...pod.containers, ...pod.initContainers]) {
+      for (const p of c.ports ?? []) {
+        // Every pod runs as non-root: a port below 1024 cannot be bound (on the host network, the node's port).
+        if (!(Number.isInteger(p.containerPort) && p.containerPort >= 1024 && p.containerPort <= 65535)) {
+          messages.push(`${where} container ${c.name}: containerPort ${p.containerPort} is not in 1024-65535, which a non-root process${pod.spec.hostNetwork ? ' on the host network' : ''} cannot bind`);
+        }
+        if (pod.spec.hostNetwork && p.hostPort !== undefined && p.hostPort !== p.containerPort) messages.push(`${where} container ${c.name}: hostPort ${p.hostPort} differs from containerPort ${p.containerPort} on the host network`);
+      }
+    }
+    if (pod.spec.hostNetwork) {
+      // On the host network the container shares the node's stack: keep it strictly non-root and unprivileged.
+      if (podSc.runAsNonRoot !== true) messages.push(`${where}: host-network pod without pod-level runAsNonRoot`);
+      if (pod.spec.shareProcessNamespace) messages.push(`${where}: host-network pod shares its process namespace`);
+    }
     for (const c of pod.containers) {
       const at = `${where} container ${c.name}`;
       const ports = containerPorts(pod).filter((p) => p.container === c.name);
@@ -504,9 +803,19 @@ export const hardening: Invariant = (objects) => {
 // ---------------------------------------------------------------------------------------------
 // 5. Secrets
 
+/** Env names that carry credentials (tokens, passwords, keys, secrets), never as literals. */
+const SECRET_ENV = /(TOKEN|PASSWORD|SECRET|_KEYS?|API_KEY)$/;
+
 export const secrets: Invariant = (objects, scenario) => {
   const messages: string[] = [];
   const values = scenario.inlineSecrets.filter((v) => v.length >= 8);
+  for (const pod of podTemplates(objects)) {
+    for (const c of [...pod.containers, ...pod.initContainers]) {
+      for (const e of c.env ?? []) {
+        if (SECRET_ENV.test(e.name) && e.valueFrom?.secretKeyRef === undefined) messages.push(`${ref(pod.owner)} container ${c.name}: env ${e.name} carries a credential but does not come from a secretKeyRef`);
+      }
+    }
+  }
   for (const o of objects) {
     const candidates = o.kind === 'Secret' ? strings(o.metadata, '.metadata') : strings(o);
     for (const { path, value } of candidates) {
@@ -584,10 +893,16 @@ export const configFiles: Invariant = (objects) => {
           if (Number(parsed.turn.tls_port) > 0 && !parsed.turn.external_tls && (!parsed.turn.cert_file || !parsed.turn.key_file)) messages.push(`${where}: TURNS without cert_file/key_file`);
         }
         if (parsed?.room?.auto_create !== false) messages.push(`${where}: room.auto_create is not false (lk-jwt-service must create rooms)`);
+        for (const url of parsed?.webhook?.urls ?? []) checkUrl(messages, `${where} webhook.urls`, url, ['http:', 'https:']);
+        if (parsed?.webhook !== undefined && !Array.isArray(parsed.webhook.urls)) messages.push(`${where}: webhook.urls is not a list`);
+        if (parsed?.prometheus?.port !== undefined && !(Number.isInteger(parsed.prometheus.port) && parsed.prometheus.port > 0 && parsed.prometheus.port < 65536)) messages.push(`${where}: prometheus.port ${parsed.prometheus.port} is not a port`);
       }
     }
   }
 
+  const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [o.metadata.name, o]));
+  const lkJwtKeyRefs = podTemplates(objects).filter((p) => programOf(p) === 'lk-jwt-service')
+    .flatMap((p) => p.containers.flatMap((c: any) => (c.env ?? []).filter((e: any) => e.name === 'LIVEKIT_KEY').map((e: any) => e.valueFrom?.secretKeyRef)));
   for (const pod of podTemplates(objects)) {
     const program = programOf(pod);
     for (const c of pod.containers) {
@@ -598,8 +913,9 @@ export const configFiles: Invariant = (objects) => {
       for (const e of env) {
         let allowed = true;
         if (program === 'tuwunel') {
-          const path = e.name.startsWith('TUWUNEL_') ? e.name.slice('TUWUNEL_'.length).toLowerCase().replace(/__/g, '.') : undefined;
+          const path = tuwunelEnvKey(e.name);
           allowed = TUWUNEL_ENV_EXTRA.has(e.name) || (path !== undefined && matchesAny(path, TUWUNEL_GLOBAL_KEYS));
+          if (e.name.toUpperCase().startsWith('TUWUNEL_APPSERVICE__') && !TUWUNEL_APPSERVICE_ENV.test(e.name)) allowed = false;
         } else if (program === 'livekit') {
           allowed = LIVEKIT_ENV.has(e.name);
         } else if (program === 'lk-jwt-service') {
@@ -622,6 +938,60 @@ export const configFiles: Invariant = (objects) => {
       if (program === 'livekit' && !value('LIVEKIT_KEYS') && !(c.args ?? []).includes('--key-file')) {
         messages.push(`${at}: LiveKit gets no keys (LIVEKIT_KEYS or --key-file)`);
       }
+      const configs = mountedConfigMaps(pod, c, configMaps);
+      if (program === 'livekit') {
+        for (const cm of configs) {
+          const config = parseLiveKitConfig(cm);
+          if (!config) continue;
+          // Newer LiveKit resolves STUN after reading NODE_IP, so use_external_ip would override it (research §2d).
+          if (value('NODE_IP') && config.rtc?.use_external_ip !== false) messages.push(`${at}: NODE_IP is set but ${ref(cm)} rtc.use_external_ip is not false, so STUN overrides it`);
+          if (config.webhook?.urls !== undefined) {
+            const apiKey = value('LIVEKIT_WEBHOOK_API_KEY');
+            if (!apiKey && config.webhook.api_key === undefined) messages.push(`${at}: webhook.urls set without LIVEKIT_WEBHOOK_API_KEY, so LiveKit sends no signed webhooks`);
+            // lk-jwt-service verifies webhooks with its LIVEKIT_KEY: both must come from the same Secret key.
+            const jwtKey = lkJwtKeyRefs.length > 0 ? lkJwtKeyRefs : undefined;
+            const ref_ = apiKey?.valueFrom?.secretKeyRef;
+            if (jwtKey && ref_ && !jwtKey.some((k) => k?.name === ref_.name && k?.key === ref_.key)) {
+              messages.push(`${at}: LIVEKIT_WEBHOOK_API_KEY comes from ${ref_.name}/${ref_.key}, but lk-jwt-service's LIVEKIT_KEY from ${jwtKey.map((k) => `${k?.name}/${k?.key}`).join(', ')}`);
+            }
+          }
+          const redis = config.redis;
+          const replicas = pod.owner.spec?.replicas ?? 1;
+          const redisConfigured = redis
+            && (redis.address || (redis.sentinel_addresses ?? []).length > 0 || (redis.cluster_addresses ?? []).length > 0);
+          if (replicas > 1 && !redisConfigured) messages.push(`${at}: ${replicas} SFU replicas without a Redis address, so rooms split across nodes`);
+          if (redis !== undefined && !redisConfigured) messages.push(`${ref(cm)}: redis section without address, sentinel_addresses or cluster_addresses`);
+          if ((redis?.sentinel_addresses ?? []).length > 0 && !redis.sentinel_master_name) messages.push(`${ref(cm)}: redis.sentinel_addresses without sentinel_master_name`);
+          for (const a of [redis?.address, ...redis?.sentinel_addresses ?? [], ...redis?.cluster_addresses ?? []].filter((x) => x !== undefined)) {
+            if (typeof a !== 'string' || !/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):\d{1,5}$/.test(a)) messages.push(`${ref(cm)}: Redis address ${JSON.stringify(a)} is not host:port`);
+          }
+          if ((value('LIVEKIT_REDIS_PASSWORD') || value('LIVEKIT_REDIS_SENTINEL_PASSWORD')) && !redisConfigured) messages.push(`${at}: a Redis password is set but no Redis is configured`);
+          if (pod.spec.hostNetwork && config.rtc?.node_ip !== undefined && replicas > 1) messages.push(`${at}: every host-network replica advertises the same rtc.node_ip`);
+        }
+      }
+      if (program === 'tuwunel') {
+        // Appservice tables in tuwunel.toml and their token env overrides must name the same IDs (Figment lowercases env keys).
+        const tables = new Set<string>();
+        for (const cm of configs) {
+          const text = cm.data?.['tuwunel.toml'];
+          if (typeof text !== 'string') continue;
+          try { Object.keys((parseToml(text) as any).global?.appservice ?? {}).forEach((id) => tables.add(id)); } catch { /* reported above */ }
+        }
+        const tokens = new Map<string, Set<string>>();
+        for (const e of env) {
+          const key = tuwunelEnvKey(e.name);
+          const match = key === undefined ? null : /^appservice\.([^.]+)\.(as_token|hs_token)$/.exec(key);
+          if (!match) continue;
+          if (!tables.has(match[1])) messages.push(`${at}: env ${e.name} sets global.appservice.${match[1]}.${match[2]}, but tuwunel.toml has no [global.appservice.${match[1]}] table`);
+          if (e.valueFrom?.secretKeyRef === undefined) messages.push(`${at}: env ${e.name} is not taken from a Secret`);
+          tokens.set(match[1], new Set([...tokens.get(match[1]) ?? [], match[2]]));
+        }
+        for (const id of tables) {
+          for (const token of ['as_token', 'hs_token']) {
+            if (!tokens.get(id)?.has(token)) messages.push(`${at}: appservice ${id} gets no ${token} (required by Tuwunel) from env`);
+          }
+        }
+      }
       if (program === 'tuwunel' && !value('TUWUNEL_CONFIG') && !(c.args ?? []).some((a: string) => a === '-c' || a.startsWith('--config'))) {
         messages.push(`${at}: Tuwunel is given no config file (TUWUNEL_CONFIG or -c)`);
       }
@@ -638,7 +1008,7 @@ export const configFiles: Invariant = (objects) => {
 
 export const determinism: Invariant = (objects, scenario) => {
   const first = toYaml(objects);
-  const second = toYaml(synth(scenario.props, scenario.namespace));
+  const second = toYaml(synth(scenario.props, scenario.namespace ?? null));
   if (first === second) return [];
   const a = first.split('\n');
   const b = second.split('\n');

@@ -16,8 +16,13 @@ function decode(secret: K8sObject, key: string): string | undefined {
   return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
 }
 
+/** JSON with object keys sorted, so key order does not matter. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
+}
+
 function same(messages: string[], what: string, actual: unknown, expected: unknown): void {
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+  if (canonical(actual) !== canonical(expected)) {
     messages.push(`${what}: got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
   }
 }
@@ -44,6 +49,34 @@ export function roundTrip(objects: K8sObject[], props: MatrixChatProps): string[
     same(messages, 'tuwunel.toml well_known.server', global.well_known?.server, `${server}:443`);
     same(messages, 'tuwunel.toml well_known.livekit_url', global.well_known?.livekit_url, props.homeserver?.livekitServiceUrl ?? (lkJwt ? `https://${server}` : undefined));
   }
+  if (hsConfig) {
+    // Declarative appservices: every value given comes back from tuwunel.toml (tokens stay in the Secret).
+    const tables = (parseToml(hsConfig.data['tuwunel.toml']) as any).global.appservice;
+    const expected = Object.fromEntries((props.homeserver?.appservices ?? []).map((as) => {
+      const ns = (list: Array<{ regex: string; exclusive?: boolean }> | undefined) =>
+        (list ?? []).map((n) => ({ exclusive: n.exclusive ?? false, regex: n.regex }));
+      return [as.id, {
+        url: as.url,
+        sender_localpart: as.senderLocalpart,
+        rate_limited: as.rateLimited ?? false,
+        receive_ephemeral: as.receiveEphemeral ?? false,
+        protocols: as.protocols && as.protocols.length > 0 ? as.protocols : undefined,
+        users: ns(as.users),
+        aliases: ns(as.aliases),
+        rooms: ns(as.rooms),
+      }];
+    }));
+    const normalize = (value: unknown) => JSON.parse(JSON.stringify(value ?? {}));
+    same(messages, 'tuwunel.toml global.appservice', normalize(tables), normalize(expected));
+    const sts = named(objects, 'StatefulSet', `${prefix}matrix-homeserver`);
+    const env: any[] = sts?.spec.template.spec.containers[0].env ?? [];
+    for (const as of props.homeserver?.appservices ?? []) {
+      for (const [token, key] of [['AS_TOKEN', as.tokensSecret.asTokenKey ?? 'as_token'], ['HS_TOKEN', as.tokensSecret.hsTokenKey ?? 'hs_token']]) {
+        const e = env.find((x) => x.name === `TUWUNEL_APPSERVICE__${as.id.toUpperCase()}__${token}`);
+        same(messages, `appservice ${as.id} ${token} secretKeyRef`, e?.valueFrom?.secretKeyRef, { name: as.tokensSecret.name, key });
+      }
+    }
+  }
   const tokenSecret = named(objects, 'Secret', `${prefix}matrix-homeserver-secret`);
   const inlineToken = homeserver && props.homeserver?.registrationToken !== undefined && !props.homeserver.registrationTokenExistingSecret;
   if (inlineToken !== (tokenSecret !== undefined)) messages.push(`registration token Secret present: ${tokenSecret !== undefined}, inline token: ${inlineToken}`);
@@ -57,13 +90,55 @@ export function roundTrip(objects: K8sObject[], props: MatrixChatProps): string[
     same(messages, 'config.yaml port', config.port, rtc?.signalingPort ?? 7880);
     same(messages, 'config.yaml rtc.tcp_port', config.rtc?.tcp_port, rtc?.tcpPort ?? 7881);
     same(messages, 'config.yaml rtc.udp_port', config.rtc?.udp_port, rtc?.udpPort ?? 7882);
-    same(messages, 'config.yaml rtc.node_ip', config.rtc?.node_ip, rtc?.nodeIp);
-    same(messages, 'config.yaml rtc.use_external_ip', config.rtc?.use_external_ip, rtc?.nodeIp !== undefined ? false : rtc?.useExternalIp ?? true);
+    const scaleOut = props.livekit?.scaleOut?.enabled ? props.livekit.scaleOut : undefined;
+    same(messages, 'config.yaml rtc.node_ip', config.rtc?.node_ip, scaleOut ? undefined : rtc?.nodeIp);
+    same(messages, 'config.yaml rtc.use_external_ip', config.rtc?.use_external_ip, scaleOut
+      ? (scaleOut.nodeAddress ?? 'STUN') === 'STUN'
+      : rtc?.nodeIp !== undefined ? false : rtc?.useExternalIp ?? true);
     const turn = props.livekit?.turn;
     same(messages, 'config.yaml turn.enabled', config.turn?.enabled, turn?.enabled ? true : undefined);
     if (turn?.enabled) {
       same(messages, 'config.yaml turn.domain', config.turn?.domain, turn.domain);
       same(messages, 'config.yaml turn.tls_port', config.turn?.tls_port, turn.tlsPort ?? 5349);
+    }
+  }
+  if (lkConfig) {
+    const config = parseYaml(lkConfig.data['config.yaml']);
+    const lk = props.livekit;
+    const webhooks = lk?.webhooks?.enabled ? [`http://${prefix}lk-jwt-service:8080/sfu_webhook`, ...(lk.webhooks.urls ?? [])] : undefined;
+    same(messages, 'config.yaml webhook.urls', config.webhook?.urls, webhooks);
+    same(messages, 'config.yaml prometheus.port', config.prometheus?.port, lk?.metrics?.enabled ? lk.metrics.port ?? 6789 : undefined);
+    const redis = lk?.scaleOut?.enabled ? lk.scaleOut.redis : undefined;
+    if (redis) {
+      same(messages, 'config.yaml redis.address', config.redis?.address, redis.address);
+      same(messages, 'config.yaml redis.username', config.redis?.username, redis.username);
+      same(messages, 'config.yaml redis.db', config.redis?.db, redis.db);
+      same(messages, 'config.yaml redis.sentinel_master_name', config.redis?.sentinel_master_name, redis.sentinelMasterName);
+      same(messages, 'config.yaml redis.sentinel_addresses', config.redis?.sentinel_addresses, redis.sentinelAddresses?.length ? redis.sentinelAddresses : undefined);
+      same(messages, 'config.yaml redis.cluster_addresses', config.redis?.cluster_addresses, redis.clusterAddresses?.length ? redis.clusterAddresses : undefined);
+    } else {
+      same(messages, 'config.yaml redis', config.redis, undefined);
+    }
+    const deployment = named(objects, 'Deployment', `${prefix}livekit`);
+    const pod = deployment?.spec.template.spec;
+    same(messages, 'LiveKit replicas', deployment?.spec.replicas, lk?.scaleOut?.enabled ? lk.scaleOut.replicas ?? 2 : 1);
+    same(messages, 'LiveKit hostNetwork', pod?.hostNetwork, lk?.scaleOut?.enabled ? true : undefined);
+    same(messages, 'LiveKit terminationGracePeriodSeconds', pod?.terminationGracePeriodSeconds, lk?.terminationGracePeriodSeconds ?? 7200);
+    same(messages, 'LiveKit priorityClassName', pod?.priorityClassName, lk?.priorityClassName);
+    same(messages, 'livekit-rtc LoadBalancer present', named(objects, 'Service', `${prefix}livekit-rtc`) !== undefined, !lk?.scaleOut?.enabled);
+    const monitor = named(objects, 'ServiceMonitor', `${prefix}livekit`);
+    const sm = lk?.metrics?.enabled && lk.metrics.serviceMonitor?.enabled ? lk.metrics.serviceMonitor : undefined;
+    same(messages, 'ServiceMonitor present', monitor !== undefined, sm !== undefined);
+    if (monitor && sm) {
+      same(messages, 'ServiceMonitor interval', monitor.spec.endpoints[0]?.interval, sm.interval ?? '30s');
+      for (const [key, value] of Object.entries(sm.labels ?? {})) same(messages, `ServiceMonitor label ${key}`, monitor.metadata.labels?.[key], value);
+    }
+    const cert = named(objects, 'Certificate', `${prefix}livekit-turn-tls`);
+    const issuer = lk?.turn?.enabled ? lk.turn.tls?.issuer : undefined;
+    same(messages, 'TURN Certificate present', cert !== undefined, issuer !== undefined);
+    if (cert && issuer) {
+      same(messages, 'Certificate dnsNames', cert.spec.dnsNames, [lk!.turn!.domain]);
+      same(messages, 'Certificate issuerRef', { name: cert.spec.issuerRef?.name, kind: cert.spec.issuerRef?.kind }, { name: issuer.name, kind: issuer.kind ?? 'ClusterIssuer' });
     }
   }
   const keysSecret = named(objects, 'Secret', `${prefix}livekit-secret`);
@@ -92,8 +167,25 @@ export function roundTrip(objects: K8sObject[], props: MatrixChatProps): string[
     const value = (name: string) => env.find((e) => e.name === name)?.value;
     same(messages, 'lk-jwt LIVEKIT_URL', value('LIVEKIT_URL'), props.livekit?.publicUrl ?? `wss://${server}`);
     same(messages, 'lk-jwt LIVEKIT_FULL_ACCESS_HOMESERVERS', value('LIVEKIT_FULL_ACCESS_HOMESERVERS'), server);
+    const address = props.lkJwt?.serverNameAddress;
+    same(messages, 'lk-jwt hostAliases', jwt.spec.template.spec.hostAliases, address === undefined ? undefined : [{ hostnames: [server], ip: address }]);
+    same(messages, 'lk-jwt priorityClassName', jwt.spec.template.spec.priorityClassName, props.lkJwt?.priorityClassName);
   }
 
+  const route = named(objects, 'HTTPRoute', `${prefix}matrix-route`);
+  const gateway = props.routing?.gatewayApiOptions;
+  same(messages, 'HTTPRoute present', route !== undefined, gateway !== undefined && (homeserver || bundled || lkJwt));
+  if (route && gateway) {
+    same(messages, 'HTTPRoute hostnames', route.spec.hostnames, [server]);
+    same(messages, 'HTTPRoute parentRefs', route.spec.parentRefs.map((r: any) => ({ name: r.name, namespace: r.namespace, sectionName: r.sectionName })),
+      gateway.parentRefs.map((r) => JSON.parse(JSON.stringify({ name: r.name, namespace: r.namespace, sectionName: r.sectionName }))));
+    if (named(objects, 'Ingress', `${prefix}matrix-ingress`)) messages.push('an Ingress is emitted beside the HTTPRoute');
+  }
+  const ingressNamespace = props.networkPolicy?.ingressControllerNamespace;
+  for (const np of objects.filter((o) => o.kind === 'NetworkPolicy' && /(matrix-homeserver|lk-jwt-service)-policy$/.test(o.metadata.name))) {
+    const peer = np.spec.ingress[0]?.from?.find((f: any) => f.namespaceSelector);
+    same(messages, `${np.metadata.name} ingress controller namespace`, peer?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'], ingressNamespace);
+  }
   const ingress = named(objects, 'Ingress', `${prefix}matrix-ingress`);
   if (ingress) {
     same(messages, 'Ingress host', ingress.spec.rules[0].host, server);

@@ -1,4 +1,4 @@
-import { MatrixChatProps } from '../../src';
+import { AppserviceRegistration, IssuerKind, MatrixChatProps, NodeAddressSource, Routing } from '../../src';
 
 /** A named stack configuration the verification suite synthesizes and checks. */
 export interface Scenario {
@@ -41,14 +41,21 @@ export function inlineSecretsOf(props: MatrixChatProps): string[] {
   return values.filter((v): v is string => typeof v === 'string' && v !== '');
 }
 
-/** Secret names the user declared as existing: credentials, TURN certificate, ingress TLS, pull secrets. */
+/**
+ * Secret names the user declared as existing: credentials, TURN certificate, ingress TLS, pull
+ * secrets, appservice token Secrets and the Redis password Secrets of scale-out mode.
+ */
 export function existingSecretsOf(props: MatrixChatProps): string[] {
+  const redis = props.livekit?.scaleOut?.enabled ? props.livekit.scaleOut.redis : undefined;
   const names = [
     props.homeserver?.registrationTokenExistingSecret?.name,
     props.livekit?.keys?.existingSecret?.name,
     props.livekit?.turn?.tls?.existingSecret,
     props.ingress?.tls?.enabled ? props.ingress.tls.secretName ?? 'matrix-certificate' : undefined,
     ...(props.imagePullSecrets ?? []),
+    ...(props.homeserver?.appservices ?? []).map((a) => a?.tokensSecret?.name),
+    redis?.passwordSecret?.name,
+    redis?.sentinelPasswordSecret?.name,
   ];
   return [...new Set(names.filter((v): v is string => typeof v === 'string' && v !== ''))];
 }
@@ -70,6 +77,44 @@ export function scenario(name: string, props: MatrixChatProps, namespace: string
     existingClaims: existingClaimsOf(props),
   };
 }
+
+const GATEWAY = Routing.gatewayApi({ parentRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }] });
+const MANAGED_TURN = { enabled: true, domain: 'turn.example.org', tls: { issuer: { name: 'letsencrypt-dns', kind: IssuerKind.CLUSTER_ISSUER } } };
+const REDIS_ADDRESS = 'redis-master.redis.svc.cluster.local:6379';
+
+/** Two appservices: one with the default token keys, one with its own key names. */
+export const APPSERVICES: AppserviceRegistration[] = [
+  {
+    id: 'telegram',
+    url: 'http://mautrix-telegram:29317',
+    senderLocalpart: 'telegrambot',
+    users: [{ regex: '@telegram_.*:matrix\\.example\\.org', exclusive: true }],
+    aliases: [{ regex: '#telegram_.*:matrix\\.example\\.org' }],
+    receiveEphemeral: true,
+    protocols: ['telegram'],
+    tokensSecret: { name: 'telegram-registration' },
+  },
+  {
+    id: 'signal_bridge-2',
+    senderLocalpart: 'signalbot',
+    users: [{ regex: '@signal_.*:matrix\\.example\\.org', exclusive: true }],
+    rooms: [{ regex: '!.*:matrix\\.example\\.org', exclusive: false }],
+    rateLimited: true,
+    tokensSecret: { name: 'signal-registration', asTokenKey: 'appservice-token', hsTokenKey: 'homeserver-token' },
+  },
+];
+
+/** Placement of every pod: cluster-wide scheduling plus per-component priority and spread. */
+const SCHEDULING = {
+  nodeSelector: { 'kubernetes.io/os': 'linux', 'example.org/pool': 'chat' },
+  tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'chat', effect: 'NoSchedule' }, { key: 'example.org/spot', operator: 'Exists' }],
+  affinity: {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] }] }] },
+    },
+  },
+};
+const spread = (app: string) => [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app } } }];
 
 /** Every configuration the verification suite covers (issue 5, "Scenarios"). */
 export const SCENARIOS: readonly Scenario[] = [
@@ -140,4 +185,116 @@ export const SCENARIOS: readonly Scenario[] = [
   }),
   scenario('network policies off', { serverName: SERVER, homeserver: EXISTING_TOKEN, livekit: EXISTING_KEYS, networkPolicy: { enabled: false } }),
   scenario('chart without namespace', { serverName: SERVER, homeserver: EXISTING_TOKEN, livekit: EXISTING_KEYS }, undefined),
+  // Opt-in features beyond the chart (issues 6, 7 and 10).
+  scenario('Gateway API, bundled LiveKit', { serverName: SERVER, homeserver: EXISTING_TOKEN, livekit: EXISTING_KEYS, routing: GATEWAY }),
+  scenario('Gateway API, external LiveKit', {
+    serverName: SERVER,
+    homeserver: EXISTING_TOKEN,
+    livekit: { enabled: false, publicUrl: 'wss://livekit.example.net', keys: { existingSecret: { name: 'external-livekit' } } },
+    routing: Routing.gatewayApi({ parentRefs: [{ name: 'public' }, { name: 'internal', namespace: 'gateway-system' }] }),
+  }),
+  scenario('TURN with a managed certificate (cert-manager issuer)', {
+    serverName: SERVER,
+    homeserver: EXISTING_TOKEN,
+    livekit: { ...EXISTING_KEYS, turn: MANAGED_TURN },
+  }),
+  scenario('lk-jwt serverNameAddress and tight network policies', {
+    serverName: SERVER,
+    homeserver: EXISTING_TOKEN,
+    livekit: EXISTING_KEYS,
+    lkJwt: { serverNameAddress: '10.96.12.34' },
+    networkPolicy: { ingressControllerNamespace: 'ingress-nginx' },
+  }),
+  scenario('appservices (two, one with custom token keys)', { serverName: SERVER, homeserver: { ...EXISTING_TOKEN, appservices: APPSERVICES }, livekit: EXISTING_KEYS }),
+  scenario('webhooks, metrics and ServiceMonitor', {
+    serverName: SERVER,
+    homeserver: EXISTING_TOKEN,
+    livekit: {
+      ...EXISTING_KEYS,
+      webhooks: { enabled: true, urls: ['https://hooks.example.org/livekit?source=chat'] },
+      metrics: { enabled: true, port: 16789, serviceMonitor: { enabled: true, interval: '15s', labels: { release: 'kube-prometheus-stack' } } },
+    },
+  }),
+  scenario('scheduling (priority, spread, node selector, tolerations, affinity)', {
+    serverName: SERVER,
+    homeserver: { ...EXISTING_TOKEN, priorityClassName: 'chat-critical', topologySpreadConstraints: spread('matrix-homeserver') },
+    livekit: { ...EXISTING_KEYS, priorityClassName: 'media-high', topologySpreadConstraints: spread('livekit'), terminationGracePeriodSeconds: 3600, meshSidecarOptOut: false },
+    lkJwt: { priorityClassName: 'chat-critical', topologySpreadConstraints: spread('lk-jwt-service') },
+    scheduling: SCHEDULING,
+  }),
+  scenario('scale-out on standalone Redis (password Secret, HOST_IP)', {
+    serverName: SERVER,
+    homeserver: EXISTING_TOKEN,
+    livekit: {
+      ...EXISTING_KEYS,
+      scaleOut: {
+        enabled: true,
+        replicas: 3,
+        nodeAddress: NodeAddressSource.HOST_IP,
+        redis: { address: REDIS_ADDRESS, username: 'livekit', db: 2, useTls: true, passwordSecret: { name: 'redis-auth', key: 'password' } },
+      },
+    },
+  }),
+  scenario('scale-out on Redis Sentinel (STUN)', {
+    serverName: SERVER,
+    homeserver: EXISTING_TOKEN,
+    livekit: {
+      ...INLINE_KEYS,
+      scaleOut: {
+        enabled: true,
+        nodeAddress: NodeAddressSource.STUN,
+        redis: {
+          sentinelMasterName: 'mymaster',
+          sentinelAddresses: ['redis-sentinel-0.redis:26379', 'redis-sentinel-1.redis:26379', '[2001:db8::1]:26379'],
+          sentinelUsername: 'sentinel-user',
+          sentinelPasswordSecret: { name: 'redis-sentinel', key: 'sentinel-password' },
+          passwordSecret: { name: 'redis-sentinel', key: 'redis-password' },
+        },
+      },
+    },
+  }),
+  scenario('kitchen sink (every compatible option)', {
+    serverName: 'chat.example.com',
+    namePrefix: 'sink-',
+    homeserver: {
+      registrationToken: INLINE.registrationToken,
+      appservices: APPSERVICES,
+      persistence: { size: '50Gi', storageClassName: 'fast-ssd' },
+      image: { digest: DIGESTS.tuwunel },
+      priorityClassName: 'chat-critical',
+      topologySpreadConstraints: spread('sink-matrix-homeserver'),
+    },
+    livekit: {
+      ...INLINE_KEYS,
+      rtc: { nodeIp: '203.0.113.20', serviceLabels: { 'lb.example.org/pool': 'media' }, serviceAnnotations: { 'lb.example.org/ip': '203.0.113.20' } },
+      turn: { enabled: true, domain: 'turn.chat.example.com', tlsPort: 15349, tls: { issuer: { name: 'dns01', kind: IssuerKind.ISSUER } } },
+      webhooks: { enabled: true },
+      metrics: { enabled: true, serviceMonitor: { enabled: true } },
+      priorityClassName: 'media-high',
+      topologySpreadConstraints: spread('sink-livekit'),
+      terminationGracePeriodSeconds: 10800,
+    },
+    lkJwt: { serverNameAddress: '2001:db8::53', insecureSkipVerifyTls: true, priorityClassName: 'chat-critical' },
+    networkPolicy: { ingressControllerNamespace: 'envoy-gateway-system' },
+    routing: Routing.gatewayApi({ parentRefs: [{ name: 'public', namespace: 'envoy-gateway-system', sectionName: 'https' }] }),
+    scheduling: SCHEDULING,
+    imagePullSecrets: ['registry-credentials'],
+    labels: { 'team': 'chat', 'example.org/cost-center': 'c-42' },
+  }, 'sink'),
+  scenario('kitchen sink, scale-out (every option compatible with host-network SFUs)', {
+    serverName: SERVER,
+    namePrefix: 'so-',
+    homeserver: { ...EXISTING_TOKEN, appservices: APPSERVICES.slice(1), priorityClassName: 'chat-critical' },
+    livekit: {
+      ...EXISTING_KEYS,
+      webhooks: { enabled: true },
+      metrics: { enabled: true, port: 9100, serviceMonitor: { enabled: true, labels: { release: 'prometheus' } } },
+      scaleOut: { enabled: true, replicas: 4, redis: { address: REDIS_ADDRESS, passwordSecret: { name: 'redis-auth', key: 'password' } } },
+      priorityClassName: 'media-high',
+      topologySpreadConstraints: spread('so-livekit'),
+    },
+    lkJwt: { serverNameAddress: '10.96.12.34' },
+    routing: GATEWAY,
+    scheduling: SCHEDULING,
+  }),
 ];
