@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IngressBackendRef, matrixRoutes } from './ingress';
+import { IngressBackendRef, MatrixRoute, matrixRoutes } from './ingress';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
 import { Problems, isObjectName, reportProblems, show } from './validation';
 
@@ -93,6 +93,12 @@ export interface MatrixHttpRouteProps {
    * @default no LiveKit routes
    */
   readonly livekitSignaling?: IngressBackendRef;
+
+  /**
+   * Host of LiveKit's public URL when it is not the server name: a second HTTPRoute serves `/rtc` and `/twirp` there.
+   * @default LiveKit is reached on the server name
+   */
+  readonly livekitHost?: string;
 }
 
 /**
@@ -100,8 +106,10 @@ export interface MatrixHttpRouteProps {
  * `MatrixIngress` (one rule per backend).
  */
 export class MatrixHttpRoute extends Construct {
-  /** The HTTPRoute. */
+  /** The HTTPRoute on the server name. */
   public readonly route: ApiObject;
+  /** The HTTPRoute on LiveKit's own host, when `livekitHost` differs from the server name. */
+  public readonly livekitRoute?: ApiObject;
 
   constructor(scope: Construct, id: string, props: MatrixHttpRouteProps) {
     super(scope, id);
@@ -116,33 +124,40 @@ export class MatrixHttpRoute extends Construct {
       if (ref.sectionName !== undefined && !isObjectName(ref.sectionName)) problems.add(`routing.parentRefs[${index}].sectionName`, `${show(ref.sectionName)} is not a listener name`, 'the route never attaches and nothing is reachable', 'name a listener of the Gateway, e.g. "https"');
     });
 
-    // Group the fixed route list by backend: one rule per Service, matching its path prefixes.
-    const rules: Array<{ backend: IngressBackendRef; paths: string[] }> = [];
-    for (const route of matrixRoutes(props)) {
-      const rule = rules.find((r) => r.backend === route.backend);
-      if (rule) rule.paths.push(route.path);
-      else rules.push({ backend: route.backend, paths: [route.path] });
+    const parentRefs = props.parentRefs.map((ref) => ({
+      group: 'gateway.networking.k8s.io',
+      kind: 'Gateway',
+      name: ref.name,
+      ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}),
+      ...(ref.sectionName !== undefined ? { sectionName: ref.sectionName } : {}),
+    }));
+    const httpRoute = (constructId: string, routeName: string, hostname: string, routes: MatrixRoute[]) => {
+      // Group the fixed route list by backend: one rule per Service, matching its path prefixes.
+      const rules: Array<{ backend: IngressBackendRef; paths: string[] }> = [];
+      for (const route of routes) {
+        const rule = rules.find((r) => r.backend === route.backend);
+        if (rule) rule.paths.push(route.path);
+        else rules.push({ backend: route.backend, paths: [route.path] });
+      }
+      return new ApiObject(this, constructId, {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: routeName, labels: recommendedLabels('matrix-chat', 'routing', routeName, props.labels) },
+        spec: {
+          parentRefs,
+          hostnames: [hostname],
+          rules: rules.map((rule) => ({
+            matches: rule.paths.map((path) => ({ path: { type: 'PathPrefix', value: path } })),
+            backendRefs: [{ name: rule.backend.serviceName, port: rule.backend.port }],
+          })),
+        },
+      } as any);
+    };
+    this.route = httpRoute('route', name, props.serverName, matrixRoutes(props));
+    if (props.livekitSignaling && props.livekitHost !== undefined && props.livekitHost !== props.serverName) {
+      const livekitName = prefixed(props.namePrefix, BASE_NAMES.livekitHttpRoute);
+      this.livekitRoute = httpRoute('livekit-route', livekitName, props.livekitHost, matrixRoutes({ livekitSignaling: props.livekitSignaling }));
     }
-
-    this.route = new ApiObject(this, 'route', {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name, labels: recommendedLabels('matrix-chat', 'routing', name, props.labels) },
-      spec: {
-        parentRefs: props.parentRefs.map((ref) => ({
-          group: 'gateway.networking.k8s.io',
-          kind: 'Gateway',
-          name: ref.name,
-          ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}),
-          ...(ref.sectionName !== undefined ? { sectionName: ref.sectionName } : {}),
-        })),
-        hostnames: [props.serverName],
-        rules: rules.map((rule) => ({
-          matches: rule.paths.map((path) => ({ path: { type: 'PathPrefix', value: path } })),
-          backendRefs: [{ name: rule.backend.serviceName, port: rule.backend.port }],
-        })),
-      },
-    } as any);
     reportProblems(this, problems);
   }
 }

@@ -104,6 +104,12 @@ export interface MatrixIngressProps extends MatrixIngressOptions {
   readonly livekitSignaling?: IngressBackendRef;
 
   /**
+   * Host of LiveKit's public URL when it is not the server name: `/rtc` and `/twirp` are routed there too (and it joins the TLS block).
+   * @default LiveKit is reached on the server name
+   */
+  readonly livekitHost?: string;
+
+  /**
    * Largest request body in bytes, for the nginx `proxy-body-size` annotation.
    * @default 104857600
    */
@@ -231,21 +237,26 @@ export class MatrixIngress extends Construct {
     const annotations = { ...controllerAnnotations, ...props.annotations };
 
     const routes = matrixRoutes(props);
+    const livekitHost = props.livekitSignaling && props.livekitHost !== undefined && props.livekitHost !== props.serverName ? props.livekitHost : undefined;
+    const rule = (host: string, hostRoutes: MatrixRoute[]): k8s.IngressRule => ({
+      host,
+      http: {
+        paths: hostRoutes.map((route) => ({
+          path: route.path,
+          pathType: pathType(className, route.path),
+          backend: { service: { name: route.backend.serviceName, port: { number: route.backend.port } } },
+        })),
+      },
+    });
     this.ingress = new k8s.KubeIngress(this, 'ingress', {
       metadata: { name, labels, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
       spec: {
         ingressClassName: className,
-        tls: tlsEnabled ? [{ hosts: [props.serverName], secretName: tlsSecretName }] : undefined,
-        rules: [{
-          host: props.serverName,
-          http: {
-            paths: routes.map((route) => ({
-              path: route.path,
-              pathType: pathType(className, route.path),
-              backend: { service: { name: route.backend.serviceName, port: { number: route.backend.port } } },
-            })),
-          },
-        }],
+        tls: tlsEnabled ? [{ hosts: livekitHost ? [props.serverName, livekitHost] : [props.serverName], secretName: tlsSecretName }] : undefined,
+        rules: [
+          rule(props.serverName, routes),
+          ...(livekitHost ? [rule(livekitHost, matrixRoutes({ livekitSignaling: props.livekitSignaling }))] : []),
+        ],
       },
     });
 

@@ -10,7 +10,7 @@ import { BASE_NAMES, MAX_NAME_LENGTH, prefixed } from './names';
 import { MatrixNetworkPolicies } from './network-policies';
 import { SchedulingProps, apiObjectsOf, checkComponentProps, markManagedScope } from './pod';
 import { TurnRelay } from './turn-relay';
-import { Problems, checkSecretReference, isObjectName, parseUrl, reportProblems, show } from './validation';
+import { Problems, checkSecretReference, isFullyQualifiedDnsName, isObjectName, parseUrl, reportProblems, show } from './validation';
 
 /** The homeserver part of `MatrixChat`. */
 export interface MatrixChatHomeserverOptions extends HomeserverSettings {
@@ -228,6 +228,12 @@ export class MatrixChat extends Construct {
       livekitSignaling: this.livekit ? { serviceName: this.livekit.signalingServiceName, port: this.livekit.signalingPort } : undefined,
     };
     const anythingToRoute = this.homeserver || this.lkJwt || this.livekit;
+    // A bundled SFU whose public URL names its own host is routed on that host as well.
+    const publicHost = this.livekit ? parseUrl(this.livekitPublicUrl, ['wss', 'ws'])?.hostname : undefined;
+    const livekitHost = publicHost !== undefined && publicHost !== serverName ? publicHost : undefined;
+    if (livekitHost !== undefined && !isFullyQualifiedDnsName(livekitHost)) {
+      problems.add('livekit.publicUrl', `names the host ${show(livekitHost)}, which is not a DNS name the ingress can serve`, 'browsers would dial a LiveKit address that nothing routes to the bundled SFU, so calls never connect', 'use the server name or a DNS name pointing at the ingress, e.g. "wss://livekit.example.org"');
+    }
     if (ingressEnabled && anythingToRoute) {
       this.ingress = new MatrixIngress(this, 'ingress', {
         ...props.ingress,
@@ -237,6 +243,7 @@ export class MatrixChat extends Construct {
         labels: props.labels,
         namespace: Chart.of(this).namespace,
         maxRequestSize: props.homeserver?.maxRequestSize,
+        livekitHost,
       });
     }
     if (gatewayApi && anythingToRoute) {
@@ -246,6 +253,7 @@ export class MatrixChat extends Construct {
         parentRefs: gatewayApi.parentRefs,
         namePrefix: props.namePrefix,
         labels: props.labels,
+        livekitHost,
       });
     }
 

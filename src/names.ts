@@ -22,6 +22,7 @@ export const BASE_NAMES = {
   lkJwtPolicy: 'lk-jwt-service-policy',
   ingress: 'matrix-ingress',
   httpRoute: 'matrix-route',
+  livekitHttpRoute: 'matrix-livekit-route',
   traefikRedirect: 'matrix-redirect-https',
   traefikAllowList: 'matrix-ipallowlist',
   traefikChain: 'matrix-chain',

@@ -179,3 +179,49 @@ function admits(policy: any, source: SourcePod, policyNamespace: string, port: n
     });
   });
 }
+
+describe('bundled LiveKit on its own host', () => {
+  const ownHost: MatrixChatProps = {
+    ...MINIMAL_PROPS,
+    livekit: { ...MINIMAL_PROPS.livekit, publicUrl: 'wss://livekit.example.org' },
+    ingress: { tls: { enabled: true, clusterIssuer: 'letsencrypt-prod' } },
+  };
+
+  test('the Ingress also routes /rtc and /twirp on that host, and TLS covers both names', () => {
+    const ingress = find(synth(ownHost), 'Ingress', 'matrix-ingress');
+    expect(ingress.spec.rules.map((r: any) => [r.host, r.http.paths.map((p: any) => p.path)])).toEqual([
+      ['matrix.example.org', ['/.well-known/matrix', '/_matrix', '/sfu', '/get_token', '/delegate_delayed_leave', '/rtc', '/twirp']],
+      ['livekit.example.org', ['/rtc', '/twirp']],
+    ]);
+    expect(ingress.spec.rules[1].http.paths.map((p: any) => p.backend.service)).toEqual([
+      { name: 'livekit-signaling', port: { number: 7880 } },
+      { name: 'livekit-signaling', port: { number: 7880 } },
+    ]);
+    expect(ingress.spec.tls).toEqual([{ hosts: ['matrix.example.org', 'livekit.example.org'], secretName: 'matrix-certificate' }]);
+  });
+
+  test('Gateway API: a second HTTPRoute on that host', () => {
+    const objects = synth({ ...ownHost, ingress: undefined, routing: gateway });
+    const route = find(objects, 'HTTPRoute', 'matrix-livekit-route');
+    expect(route.spec.hostnames).toEqual(['livekit.example.org']);
+    expect(route.spec.parentRefs).toEqual(find(objects, 'HTTPRoute', 'matrix-route').spec.parentRefs);
+    expect(route.spec.rules).toEqual([{
+      matches: [{ path: { type: 'PathPrefix', value: '/rtc' } }, { path: { type: 'PathPrefix', value: '/twirp' } }],
+      backendRefs: [{ name: 'livekit-signaling', port: 7880 }],
+    }]);
+  });
+
+  test('no second rule when the public URL is on the server name, or for an external LiveKit', () => {
+    expect(find(synth(MINIMAL_PROPS), 'Ingress', 'matrix-ingress').spec.rules).toHaveLength(1);
+    const external = synth({
+      ...MINIMAL_PROPS,
+      livekit: { enabled: false, publicUrl: 'wss://livekit.operator.example', keys: { existingSecret: { name: 'operator-livekit' } } },
+    });
+    expect(find(external, 'Ingress', 'matrix-ingress').spec.rules).toHaveLength(1);
+  });
+
+  test('refuses an IP address as the bundled public host', () => {
+    expect(synthErrors({ ...MINIMAL_PROPS, livekit: { ...MINIMAL_PROPS.livekit, publicUrl: 'wss://203.0.113.7' } }))
+      .toContain('livekit.publicUrl: names the host "203.0.113.7", which is not a DNS name the ingress can serve');
+  });
+});

@@ -187,6 +187,12 @@ export const SCENARIOS: readonly Scenario[] = [
   scenario('chart without namespace', { serverName: SERVER, homeserver: EXISTING_TOKEN, livekit: EXISTING_KEYS }, undefined),
   // Opt-in features beyond the chart (issues 6, 7 and 10).
   scenario('Gateway API, bundled LiveKit', { serverName: SERVER, homeserver: EXISTING_TOKEN, livekit: EXISTING_KEYS, routing: GATEWAY }),
+  scenario('bundled LiveKit on its own host (Ingress with TLS)', {
+    serverName: SERVER, homeserver: EXISTING_TOKEN, livekit: { ...EXISTING_KEYS, publicUrl: 'wss://livekit.example.org' }, ingress: { tls: { enabled: true, clusterIssuer: 'letsencrypt-prod' } },
+  }),
+  scenario('bundled LiveKit on its own host (Gateway API)', {
+    serverName: SERVER, homeserver: EXISTING_TOKEN, livekit: { ...EXISTING_KEYS, publicUrl: 'wss://livekit.example.org' }, routing: GATEWAY,
+  }),
   scenario('Gateway API, external LiveKit', {
     serverName: SERVER,
     homeserver: EXISTING_TOKEN,
