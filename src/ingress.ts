@@ -237,7 +237,8 @@ export class MatrixIngress extends Construct {
     const annotations = { ...controllerAnnotations, ...props.annotations };
 
     const routes = matrixRoutes(props);
-    const livekitHost = props.livekitSignaling && props.livekitHost !== undefined && props.livekitHost !== props.serverName ? props.livekitHost : undefined;
+    const ownLivekitHost = props.livekitSignaling !== undefined && props.livekitHost !== undefined && props.livekitHost !== props.serverName;
+    const livekitHost = ownLivekitHost ? props.livekitHost : undefined;
     const rule = (host: string, hostRoutes: MatrixRoute[]): k8s.IngressRule => ({
       host,
       http: {
@@ -252,7 +253,7 @@ export class MatrixIngress extends Construct {
       metadata: { name, labels, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
       spec: {
         ingressClassName: className,
-        tls: tlsEnabled ? [{ hosts: livekitHost ? [props.serverName, livekitHost] : [props.serverName], secretName: tlsSecretName }] : undefined,
+        tls: tlsEnabled ? [{ hosts: [props.serverName, ...(livekitHost ? [livekitHost] : [])], secretName: tlsSecretName }] : undefined,
         rules: [
           rule(props.serverName, routes),
           ...(livekitHost ? [rule(livekitHost, matrixRoutes({ livekitSignaling: props.livekitSignaling }))] : []),

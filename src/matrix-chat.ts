@@ -228,8 +228,9 @@ export class MatrixChat extends Construct {
       livekitSignaling: this.livekit ? { serviceName: this.livekit.signalingServiceName, port: this.livekit.signalingPort } : undefined,
     };
     const anythingToRoute = this.homeserver || this.lkJwt || this.livekit;
-    // A bundled SFU whose public URL names its own host is routed on that host as well.
-    const publicHost = this.livekit ? parseUrl(this.livekitPublicUrl, ['wss', 'ws'])?.hostname : undefined;
+    // A bundled SFU whose public URL names its own host is routed on that host as well (only a
+    // URL the user set can: the default is on the server name).
+    const publicHost = this.livekit ? parseUrl(props.livekit?.publicUrl, ['wss', 'ws'])?.hostname : undefined;
     const livekitHost = publicHost !== undefined && publicHost !== serverName ? publicHost : undefined;
     if (livekitHost !== undefined && !isFullyQualifiedDnsName(livekitHost)) {
       problems.add('livekit.publicUrl', `names the host ${show(livekitHost)}, which is not a DNS name the ingress can serve`, 'browsers would dial a LiveKit address that nothing routes to the bundled SFU, so calls never connect', 'use the server name or a DNS name pointing at the ingress, e.g. "wss://livekit.example.org"');

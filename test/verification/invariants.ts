@@ -455,11 +455,13 @@ export const references: Invariant = (objects, scenario) => {
       }
     }
   }
-  // Every affinity term and spread constraint that names the pod's own app must select the pod itself.
+  // Every spread constraint and anti-affinity term that names the pod's own app must select the pod itself.
+  // (A user's constraint that selects other pods is a deliberate choice, not a defect of the output.)
   for (const pod of pods) {
     for (const t of pod.spec.topologySpreadConstraints ?? []) {
-      if (!t.labelSelector || !selectorMatches(t.labelSelector, pod.labels)) {
-        messages.push(`${describePod(pod)}: topologySpreadConstraint on ${t.topologyKey} selects ${JSON.stringify(t.labelSelector)}, not the pod itself, so it spreads nothing`);
+      const namesOwnApp = JSON.stringify(t.labelSelector ?? {}).includes(JSON.stringify(pod.labels.app ?? null));
+      if (namesOwnApp && !selectorMatches(t.labelSelector, pod.labels)) {
+        messages.push(`${describePod(pod)}: topologySpreadConstraint on ${t.topologyKey} names the pod's app but selects ${JSON.stringify(t.labelSelector)}, not the pod itself, so it spreads nothing`);
       }
     }
     for (const t of pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []) {
