@@ -27,7 +27,7 @@ function attempt(c: FuzzCase): { objects?: K8sObject[]; errorProblems?: string[]
 
 /** Invariants 1–7 and the round trip of every value given. */
 function outputProblems(objects: K8sObject[], c: FuzzCase): string[] {
-  return [...checkAll(objects, scenario('fuzz', c.props, c.namespace)), ...roundTrip(objects, c.props).map((m) => `[round trip] ${m}`)];
+  return [...checkAll(objects, scenario('fuzz', c.props, c.namespace ?? null)), ...roundTrip(objects, c.props).map((m) => `[round trip] ${m}`)];
 }
 
 function report(c: FuzzCase, problems: string[]): string {

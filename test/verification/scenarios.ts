@@ -66,12 +66,12 @@ export function existingClaimsOf(props: MatrixChatProps): string[] {
   return typeof claim === 'string' && claim !== '' ? [claim] : [];
 }
 
-/** Builds a scenario, deriving its secret and claim lists from the props. */
-export function scenario(name: string, props: MatrixChatProps, namespace: string | undefined = 'chat'): Scenario {
+/** Builds a scenario, deriving its secret and claim lists from the props; `null` = a chart without namespace. */
+export function scenario(name: string, props: MatrixChatProps, namespace: string | null = 'chat'): Scenario {
   return {
     name,
     props,
-    namespace,
+    namespace: namespace ?? undefined,
     inlineSecrets: inlineSecretsOf(props),
     existingSecrets: existingSecretsOf(props),
     existingClaims: existingClaimsOf(props),
@@ -184,7 +184,7 @@ export const SCENARIOS: readonly Scenario[] = [
     lkJwt: { image: { digest: DIGESTS.lkJwt } },
   }),
   scenario('network policies off', { serverName: SERVER, homeserver: EXISTING_TOKEN, livekit: EXISTING_KEYS, networkPolicy: { enabled: false } }),
-  scenario('chart without namespace', { serverName: SERVER, homeserver: EXISTING_TOKEN, livekit: EXISTING_KEYS }, undefined),
+  scenario('chart without namespace', { serverName: SERVER, homeserver: EXISTING_TOKEN, livekit: EXISTING_KEYS }, null),
   // Opt-in features beyond the chart (issues 6, 7 and 10).
   scenario('Gateway API, bundled LiveKit', { serverName: SERVER, homeserver: EXISTING_TOKEN, livekit: EXISTING_KEYS, routing: GATEWAY }),
   scenario('bundled LiveKit on its own host (Ingress with TLS)', {
