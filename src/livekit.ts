@@ -662,6 +662,8 @@ function base64(value: string): string {
 // eslint-disable-next-line no-control-regex
 const UNSAFE_CREDENTIAL = /[\u0000-\u001f\u007f]|^\s|\s$/;
 
+/** Kubernetes supports up to 5,000 nodes, and scale-out runs one SFU per node. */
+const MAX_SFU_REPLICAS = 5000;
 const HOST_PORT = /^[^\s:/]+:[0-9]{1,5}$|^\[[0-9a-fA-F:.]+\]:[0-9]{1,5}$/;
 
 function checkLiveKitProps(problems: Problems, props: LiveKitProps, turnRelay: TurnRelay | undefined, metricsPort: number | undefined): void {
@@ -743,8 +745,9 @@ function checkScaleOut(problems: Problems, props: LiveKitProps, turnRelay: TurnR
   const scaleOut = props.scaleOut;
   if (!scaleOut?.enabled) return;
   const replicas = scaleOut.replicas ?? 2;
-  if (!Number.isSafeInteger(replicas) || replicas < 2) {
-    problems.add('livekit.scaleOut.replicas', `${show(replicas)} is not a whole number of at least 2`, 'scale-out mode runs one SFU per node; with fewer than two it only adds Redis and host networking to a single SFU', 'set replicas to 2 or more, or disable livekit.scaleOut');
+  // One SFU per node: more replicas than any cluster has nodes is a typo (and above int32 the API server rejects it).
+  if (!Number.isSafeInteger(replicas) || replicas < 2 || replicas > MAX_SFU_REPLICAS) {
+    problems.add('livekit.scaleOut.replicas', `${show(replicas)} is not a whole number from 2 to ${MAX_SFU_REPLICAS}`, 'scale-out mode runs one SFU per node; with fewer than two it only adds Redis and host networking to a single SFU', 'set replicas to 2 or more, or disable livekit.scaleOut');
   }
   const redis = scaleOut.redis;
   const hasSentinel = redis?.sentinelAddresses !== undefined && redis.sentinelAddresses.length > 0;

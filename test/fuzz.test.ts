@@ -126,6 +126,16 @@ describe('bugs found by the fuzzer', () => {
     expect(problemsOf({ ...base, homeserver: { ...base.homeserver, appservices: [{ id: '\ud800', senderLocalpart: 'bridgebot', tokensSecret: { name: 'bridge-tokens' } }] } })).toEqual([]);
   });
 
+  test('scale-out replicas above int32 synthesized a Deployment the API server rejects', () => {
+    const redis = { address: 'redis:6379' };
+    expect(problemsOf({ ...base, livekit: { ...base.livekit, scaleOut: { enabled: true, replicas: 2 ** 31, redis } } })).toEqual([]);
+  });
+
+  test('a Redis Sentinel master name that YAML 1.2 reads as a number reaches LiveKit as its text', () => {
+    const redis = { sentinelMasterName: '0o17', sentinelAddresses: ['sentinel:26379'] };
+    expect(problemsOf({ ...base, livekit: { ...base.livekit, scaleOut: { enabled: true, redis } } })).toEqual([]);
+  });
+
   test('a registration token with a lone surrogate is accepted but stored as U+FFFD', () => {
     expect(problemsOf({ ...base, homeserver: { registrationToken: 'tok\ud800en' } })).toEqual([]);
   });

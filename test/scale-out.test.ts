@@ -66,6 +66,7 @@ describe('LiveKit scale-out on Redis', () => {
     ['no Redis', scaleOut({ redis: {} }), 'livekit.scaleOut.redis: no Redis address is set'],
     ['one replica', scaleOut({ replicas: 1 }), 'livekit.scaleOut.replicas'],
     ['a fractional replica count', scaleOut({ replicas: 2.5 }), 'livekit.scaleOut.replicas'],
+    ['more replicas than Kubernetes has nodes', scaleOut({ replicas: 2 ** 31 }), 'livekit.scaleOut.replicas: 2147483648 is not a whole number from 2 to 5000'],
     ['a Redis address without a port', scaleOut({ redis: { address: 'redis' } }), 'livekit.scaleOut.redis.address'],
     ['Sentinels without a master name', scaleOut({ redis: { sentinelAddresses: ['s:26379'] } }), 'livekit.scaleOut.redis.sentinelMasterName'],
     ['a fixed nodeIp', scaleOut({}, { rtc: { nodeIp: '203.0.113.10' } }), 'livekit.rtc.nodeIp: is set in scale-out mode'],
@@ -74,8 +75,9 @@ describe('LiveKit scale-out on Redis', () => {
     expect(synthErrors(props)).toContain(message);
   });
 
-  test('the valid neighbour synthesizes', () => {
+  test('the valid neighbours synthesize (2 replicas, and the upper bound of 5000)', () => {
     expect(synthErrors(scaleOut({ replicas: 2 }))).toBe('');
+    expect(synthErrors(scaleOut({ replicas: 5000 }))).toBe('');
   });
 });
 

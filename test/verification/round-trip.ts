@@ -1,5 +1,16 @@
 /** What the fuzzer demands of a successful synthesis: the values given come back out unchanged. */
 import { parse as parseYaml } from 'yaml';
+
+/**
+ * config.yaml as LiveKit reads it. cdk8s writes YAML 1.1, and LiveKit decodes with Go's yaml.v3
+ * into typed fields: a Go string field receives the scalar's text whatever tag yaml.v3 resolves
+ * (so an unquoted `0o17` arrives as "0o17"), and numbers and booleans are only ever emitted from
+ * validated numeric and boolean props. Reading the text back under the 1.1 schema it was written
+ * with is therefore what LiveKit's string fields get.
+ */
+function parseLiveKitConfig(text: string): any {
+  return parseYaml(text, { version: '1.1' });
+}
 import { MatrixChatProps } from '../../src';
 import { K8sObject } from '../util';
 
@@ -85,7 +96,7 @@ export function roundTrip(objects: K8sObject[], props: MatrixChatProps): string[
   const lkConfig = named(objects, 'ConfigMap', `${prefix}livekit-config`);
   if (bundled !== (lkConfig !== undefined)) messages.push(`LiveKit ConfigMap present: ${lkConfig !== undefined}, bundled: ${bundled}`);
   if (lkConfig) {
-    const config = parseYaml(lkConfig.data['config.yaml']);
+    const config = parseLiveKitConfig(lkConfig.data['config.yaml']);
     const rtc = props.livekit?.rtc;
     same(messages, 'config.yaml port', config.port, rtc?.signalingPort ?? 7880);
     same(messages, 'config.yaml rtc.tcp_port', config.rtc?.tcp_port, rtc?.tcpPort ?? 7881);
@@ -103,7 +114,7 @@ export function roundTrip(objects: K8sObject[], props: MatrixChatProps): string[
     }
   }
   if (lkConfig) {
-    const config = parseYaml(lkConfig.data['config.yaml']);
+    const config = parseLiveKitConfig(lkConfig.data['config.yaml']);
     const lk = props.livekit;
     const webhooks = lk?.webhooks?.enabled ? [`http://${prefix}lk-jwt-service:8080/sfu_webhook`, ...(lk.webhooks.urls ?? [])] : undefined;
     same(messages, 'config.yaml webhook.urls', config.webhook?.urls, webhooks);
