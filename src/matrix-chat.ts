@@ -227,7 +227,7 @@ export class MatrixChat extends Construct {
       lkJwt: this.lkJwt ? { serviceName: this.lkJwt.name, port: this.lkJwt.port } : undefined,
       livekitSignaling: this.livekit ? { serviceName: this.livekit.signalingServiceName, port: this.livekit.signalingPort } : undefined,
     };
-    const anythingToRoute = this.homeserver || this.lkJwt || this.livekit;
+    const anyWorkload = this.homeserver !== undefined || this.lkJwt !== undefined || this.livekit !== undefined;
     // A bundled SFU whose public URL names its own host is routed on that host as well (only a
     // URL the user set can: the default is on the server name).
     const publicHost = this.livekit ? parseUrl(props.livekit?.publicUrl, ['wss', 'ws'])?.hostname : undefined;
@@ -235,7 +235,7 @@ export class MatrixChat extends Construct {
     if (livekitHost !== undefined && !isFullyQualifiedDnsName(livekitHost)) {
       problems.add('livekit.publicUrl', `names the host ${show(livekitHost)}, which is not a DNS name the ingress can serve`, 'browsers would dial a LiveKit address that nothing routes to the bundled SFU, so calls never connect', 'use the server name or a DNS name pointing at the ingress, e.g. "wss://livekit.example.org"');
     }
-    if (ingressEnabled && anythingToRoute) {
+    if (ingressEnabled && anyWorkload) {
       this.ingress = new MatrixIngress(this, 'ingress', {
         ...props.ingress,
         ...backends,
@@ -247,7 +247,7 @@ export class MatrixChat extends Construct {
         livekitHost,
       });
     }
-    if (gatewayApi && anythingToRoute) {
+    if (gatewayApi && anyWorkload) {
       this.httpRoute = new MatrixHttpRoute(this, 'http-route', {
         ...backends,
         serverName,
@@ -258,7 +258,7 @@ export class MatrixChat extends Construct {
       });
     }
 
-    if (networkPoliciesEnabled && (this.homeserver || this.lkJwt || this.livekit)) {
+    if (networkPoliciesEnabled && anyWorkload) {
       this.networkPolicies = new MatrixNetworkPolicies(this, 'network-policies', {
         namePrefix: props.namePrefix,
         labels: props.labels,
