@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IngressBackendRef, MatrixRoute, matrixRoutes } from './ingress';
+import { IngressBackendRef, MatrixRoute, MatrixRoutingTargets, matrixRoutes } from './ingress';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
 import { Problems, isObjectName, reportProblems, show } from './validation';
 
@@ -57,48 +57,9 @@ export class Routing {
 }
 
 /** Props of `MatrixHttpRoute`. */
-export interface MatrixHttpRouteProps {
-  /** Host the route serves: the Matrix server name. */
-  readonly serverName: string;
-
+export interface MatrixHttpRouteProps extends MatrixRoutingTargets {
   /** The Gateways to attach to. */
   readonly parentRefs: GatewayParentRef[];
-
-  /**
-   * Prefix for every object name.
-   * @default ''
-   */
-  readonly namePrefix?: string;
-
-  /**
-   * Labels added to every object.
-   * @default none
-   */
-  readonly labels?: Record<string, string>;
-
-  /**
-   * The homeserver Service.
-   * @default no homeserver routes
-   */
-  readonly homeserver?: IngressBackendRef;
-
-  /**
-   * The lk-jwt-service Service.
-   * @default no lk-jwt-service routes
-   */
-  readonly lkJwt?: IngressBackendRef;
-
-  /**
-   * The LiveKit signaling Service (bundled SFU only).
-   * @default no LiveKit routes
-   */
-  readonly livekitSignaling?: IngressBackendRef;
-
-  /**
-   * Host of LiveKit's public URL when it is not the server name: a second HTTPRoute serves `/rtc` and `/twirp` there.
-   * @default LiveKit is reached on the server name
-   */
-  readonly livekitHost?: string;
 }
 
 /**

@@ -68,9 +68,9 @@ export interface IngressBackendRef {
   readonly port: number;
 }
 
-/** Props of `MatrixIngress`. */
-export interface MatrixIngressProps extends MatrixIngressOptions {
-  /** Host the Ingress serves: the Matrix server name. */
+/** What public HTTP routing serves: the host, the backends and the object naming (shared by `MatrixIngress` and `MatrixHttpRoute`). */
+export interface MatrixRoutingTargets {
+  /** Host served: the Matrix server name. */
   readonly serverName: string;
 
   /**
@@ -104,11 +104,14 @@ export interface MatrixIngressProps extends MatrixIngressOptions {
   readonly livekitSignaling?: IngressBackendRef;
 
   /**
-   * Host of LiveKit's public URL when it is not the server name: `/rtc` and `/twirp` are routed there too (and it joins the TLS block).
+   * Host of LiveKit's public URL when it is not the server name: `/rtc` and `/twirp` are routed there too (an Ingress rule in the TLS block, or a second HTTPRoute).
    * @default LiveKit is reached on the server name
    */
   readonly livekitHost?: string;
+}
 
+/** Props of `MatrixIngress`. */
+export interface MatrixIngressProps extends MatrixIngressOptions, MatrixRoutingTargets {
   /**
    * Largest request body in bytes, for the nginx `proxy-body-size` annotation.
    * @default 104857600
@@ -141,7 +144,7 @@ export interface MatrixRoute {
 }
 
 /** The routes on the server-name host, in a fixed order. */
-export function matrixRoutes(props: Pick<MatrixIngressProps, 'homeserver' | 'lkJwt' | 'livekitSignaling'>): MatrixRoute[] {
+export function matrixRoutes(props: Pick<MatrixRoutingTargets, 'homeserver' | 'lkJwt' | 'livekitSignaling'>): MatrixRoute[] {
   const routes: MatrixRoute[] = [];
   const add = (paths: string[], backend: IngressBackendRef | undefined) => {
     if (backend) for (const path of paths) routes.push({ path, backend });
