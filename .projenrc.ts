@@ -64,6 +64,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/dist/', '/coverage/', '/lib/', '/test-reports/', '/bench/tmp/', '/.cdk8s-tmp/'],
 });
 
+// projen adds a `test:update` task running `jest --updateSnapshot`; snapshots are rewritten only
+// on purpose, with `npx jest --ci=false -u <file>` (README, Development), so no task does it.
+project.removeTask('test:update');
+
 // Benchmarks run against the compiled library; not part of the test command.
 project.addTask('bench', {
   description: 'Measure cold start, scaling and footprint; writes bench/results.json',
