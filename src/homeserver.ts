@@ -132,6 +132,8 @@ const CONFIG_FILE = 'tuwunel.toml';
 const TOKEN_DIR = '/etc/tuwunel/registration';
 const TOKEN_FILE = 'registration_token';
 const DEFAULT_TOKEN_KEY = 'registration_token';
+/** Tuwunel refuses to start with a smaller `max_request_size` (src/core/config/check.rs). */
+const MIN_MAX_REQUEST_SIZE = 10_000_000;
 
 /**
  * A Tuwunel Matrix homeserver: StatefulSet, `tuwunel.toml` ConfigMap, registration-token
@@ -388,6 +390,9 @@ function checkHomeserverProps(
   }
   if (typeof maxRequestSize !== 'number' || !Number.isSafeInteger(maxRequestSize) || maxRequestSize < 1) {
     problems.add('homeserver.maxRequestSize', `${show(maxRequestSize)} is not a positive whole number of bytes`, 'Tuwunel cannot parse it and refuses to start', 'use a byte count such as 104857600 (100 MiB)');
+  } else if (maxRequestSize < MIN_MAX_REQUEST_SIZE) {
+    // Tuwunel src/core/config/check.rs: `max_request_size < 10_000_000` is a startup error.
+    problems.add('homeserver.maxRequestSize', `${maxRequestSize} bytes is below Tuwunel's minimum of ${MIN_MAX_REQUEST_SIZE}`, 'Tuwunel refuses to start ("Max request size is less than 10MB")', `use at least ${MIN_MAX_REQUEST_SIZE} bytes, e.g. 104857600 (100 MiB)`);
   }
   if (props.livekitServiceUrl !== undefined && !managed) {
     checkLivekitServiceUrl(problems, props.livekitServiceUrl);

@@ -547,7 +547,9 @@ export class LiveKit extends Construct {
             ...placementPodSpec(props),
             ...(scaleOut ? { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' } : {}),
             terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 7200,
-            securityContext: podSecurityContext(false),
+            // fsGroup: Secret and ConfigMap files are owned by gid fsGroup (0 without it), so the
+            // SFU reads its 0440 TURNS certificate and key only through this group.
+            securityContext: podSecurityContext(true),
             containers: [{
               name: 'livekit',
               image: imageReference(props.image, LIVEKIT_IMAGE),

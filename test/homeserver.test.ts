@@ -316,7 +316,7 @@ describe('StatefulSet', () => {
     const a = hash(synth(MINIMAL_PROPS));
     expect(a).toMatch(/^[0-9a-f]{16,}$/);
     expect(hash(synth(MINIMAL_PROPS))).toBe(a);
-    expect(hash(homeserverWith({ maxRequestSize: 1024 }))).not.toBe(a);
+    expect(hash(homeserverWith({ maxRequestSize: 20_000_000 }))).not.toBe(a);
   });
 });
 

@@ -121,9 +121,9 @@ describe('ingress classes', () => {
   test.each<[number, string]>([
     [104857600, '100m'],
     [104857601, '101m'],
-    [1, '1m'],
-    [1048576, '1m'],
-    [1048577, '2m'],
+    [10000000, '10m'],
+    [10485760, '10m'],
+    [10485761, '11m'],
     [262144000, '250m'],
   ])('nginx proxy-body-size: maxRequestSize %d → %s (rounded up to MiB)', (maxRequestSize, expected) => {
     const ingress = ingressOf({ ...MINIMAL_PROPS, homeserver: { ...MINIMAL_PROPS.homeserver, maxRequestSize } });

@@ -209,7 +209,8 @@ describe('Deployment', () => {
   test('hardened pod and container', () => {
     const d = deployment(synth(MINIMAL_PROPS));
     expect(podSpec(d).automountServiceAccountToken).toBe(false);
-    expect(podSpec(d).securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    // fsGroup: the kubelet writes Secret files as gid fsGroup (0 without it); the 0440 TURNS key is readable only through it.
+    expect(podSpec(d).securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
     expect(container(d).securityContext).toEqual({
       runAsNonRoot: true,
       runAsUser: 10001,

@@ -58,8 +58,10 @@ const RULES: Rule[] = [
   ['token Secret name invalid', hs({ registrationTokenExistingSecret: { name: 'Bad Name' } }), hs({ registrationTokenExistingSecret: { name: 'good-name' } }), 'homeserver.registrationTokenExistingSecret.name', 'not a valid Secret name'],
   ['token Secret key invalid', hs({ registrationTokenExistingSecret: { name: 's', key: 'bad key!' } }), hs({ registrationTokenExistingSecret: { name: 's', key: 'token.txt' } }), 'homeserver.registrationTokenExistingSecret.key', 'not a valid Secret key'],
   // homeserver settings
-  ['maxRequestSize zero', hs({ maxRequestSize: 0 }), hs({ maxRequestSize: 1 }), 'homeserver.maxRequestSize', 'positive whole number of bytes'],
-  ['maxRequestSize fractional', hs({ maxRequestSize: 1.5 }), hs({ maxRequestSize: 2 }), 'homeserver.maxRequestSize', 'positive whole number'],
+  ['maxRequestSize zero', hs({ maxRequestSize: 0 }), hs({ maxRequestSize: 10_000_000 }), 'homeserver.maxRequestSize', 'positive whole number of bytes'],
+  ['maxRequestSize fractional', hs({ maxRequestSize: 10_000_000.5 }), hs({ maxRequestSize: 10_000_001 }), 'homeserver.maxRequestSize', 'positive whole number'],
+  // Tuwunel src/core/config/check.rs: `if config.max_request_size < 10_000_000` → "Max request size is less than 10MB".
+  ['maxRequestSize below Tuwunel minimum', hs({ maxRequestSize: 9_999_999 }), hs({ maxRequestSize: 10_000_000 }), 'homeserver.maxRequestSize', 'Max request size is less than 10MB'],
   ['livekitServiceUrl ending in /sfu', hs({ livekitServiceUrl: `https://${SERVER}/sfu` }), hs({ livekitServiceUrl: `https://${SERVER}` }), 'homeserver.livekitServiceUrl', 'ends in "/sfu"'],
   ['livekitServiceUrl ending in /sfu/', hs({ livekitServiceUrl: `https://${SERVER}/sfu/` }), hs({ livekitServiceUrl: `https://${SERVER}/jwt/` }), 'homeserver.livekitServiceUrl', 'Element Call appends'],
   ['livekitServiceUrl not a URL', hs({ livekitServiceUrl: SERVER }), hs({ livekitServiceUrl: `https://${SERVER}` }), 'homeserver.livekitServiceUrl', 'not an http(s) URL'],

@@ -160,7 +160,7 @@ export const validProps: fc.Arbitrary<FuzzCase> = fc.record({
   secretKeys: fc.array(secretKey, { minLength: 4, maxLength: 4 }),
   allowRegistration: fc.boolean(),
   allowFederation: fc.boolean(),
-  maxRequestSize: fc.integer({ min: 1, max: 2 ** 40 }),
+  maxRequestSize: fc.integer({ min: 10_000_000, max: 2 ** 40 }),
   servicePath: urlPath,
   persistence: fc.oneof(
     fc.record({ enabled: fc.constant(true), size: fc.integer({ min: 1, max: 999 }).map((n) => `${n}Gi`), storageClassName: objectName }, { requiredKeys: ['enabled'] }),
@@ -322,7 +322,7 @@ export const hostileProps: fc.Arbitrary<FuzzCase> = fc.record({
       }, { requiredKeys: ['name'] }),
     }, { requiredKeys: ['id', 'senderLocalpart', 'tokensSecret'] }), { maxLength: 2 }),
     priorityClassName: mix(objectName, hostileString(objectName)),
-    maxRequestSize: mix(fc.integer({ min: 1, max: 2 ** 40 }), hostileNumber()),
+    maxRequestSize: mix(fc.integer({ min: 10_000_000, max: 2 ** 40 }), hostileNumber()),
     livekitServiceUrl: mix(domainName.map((d) => `https://${d}`), hostileString(fc.constant('https://matrix.example.org/'))),
     persistence: fc.record({
       enabled: fc.boolean(),
