@@ -15,7 +15,9 @@ import {
 } from './allow-lists';
 import { CRD_MODEL_FILES, validateCrds } from './crd-models';
 import { PodTemplate, containerPorts, findPort, podTemplates, programOf, quantity, ref, selectorMatches, strings } from './k8s';
+import { mountedFilesReadable } from './kubelet';
 import { Scenario } from './scenarios';
+import { startupFiles } from './startup-model';
 import { K8sObject, synth, toYaml } from '../util';
 
 // smol-toml ships CommonJS beside its ES module build; its types only declare the latter (as in src/homeserver.ts).
@@ -1027,6 +1029,8 @@ export const INVARIANTS: ReadonlyArray<readonly [string, Invariant]> = [
   ['5 secrets', secrets],
   ['6 config files', configFiles],
   ['7 determinism', determinism],
+  ['8 mounted files readable', mountedFilesReadable],
+  ['9 start-up files', startupFiles],
 ];
 
 /** Runs every invariant and returns all messages, each prefixed with the invariant's name. */
