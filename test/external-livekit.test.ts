@@ -1,5 +1,4 @@
-import { EXTERNAL_PROPS, ingressRoutes, objectIds, ofKind } from './helpers-unit';
-import { MINIMAL_PROPS, build, container, env, find, has, synth, synthErrors, tuwunelConfig } from './util';
+import { build, container, env, EXTERNAL_PROPS, find, has, ingressRoutes, MINIMAL_PROPS, objectIds, ofKind, synth, synthErrors, tuwunelConfig } from './util';
 import { MatrixChatProps } from '../src';
 
 describe('external LiveKit (livekit.enabled: false)', () => {

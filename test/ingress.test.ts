@@ -1,5 +1,4 @@
-import { TURN_PROPS, ingressRoutes, ofKind, synthErrorsWithoutNamespace } from './helpers-unit';
-import { K8sObject, MINIMAL_PROPS, find, has, synth } from './util';
+import { find, has, ingressRoutes, K8sObject, MINIMAL_PROPS, ofKind, synth, synthErrorsWithoutNamespace, TURN_PROPS } from './util';
 import { MatrixChatProps } from '../src';
 
 const HOST = 'matrix.example.org';

@@ -1,6 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { INLINE_PROPS, TEST_DIGEST, TURN_PROPS, leafPaths, mount, objectIds, ofKind, podSpec, volume } from './helpers-unit';
-import { K8sObject, MINIMAL_PROPS, TEST_API_SECRET, build, container, env, find, has, livekitConfig, parseYaml, secretValue, synth } from './util';
+import { build, container, env, find, has, INLINE_PROPS, K8sObject, leafPaths, livekitConfig, MINIMAL_PROPS, mount, objectIds, ofKind, parseYaml, podSpec, secretValue, synth, TEST_API_SECRET, TEST_DIGEST, TURN_PROPS, volume } from './util';
 import { LiveKit, MatrixChatProps } from '../src';
 
 /**
