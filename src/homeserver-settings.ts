@@ -1,14 +1,14 @@
 // The homeserver's props resolved once into defaulted settings, and the validators that read them.
 import { Size } from 'cdk8s';
 import { AppserviceRegistration, checkAppservices, resolveAppservices } from './appservices';
+import { ResolvedComponent, resolveComponent } from './component';
 import type { HomeserverProps } from './homeserver';
-import { TUWUNEL_IMAGE, checkImage, imageReference } from './images';
-import { BASE_NAMES, MAX_STATEFULSET_NAME_LENGTH, prefixed, recommendedLabels, selectorLabels } from './names';
+import { TUWUNEL_IMAGE, checkImage } from './images';
+import { BASE_NAMES, MAX_STATEFULSET_NAME_LENGTH, prefixed } from './names';
 import { checkComponentProps, checkPlacement } from './pod';
 import { ResourceDefaults } from './resources';
 import { TUWUNEL_PATHS } from './tuwunel-config';
 import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, isQuantity, parseUrl, show } from './validation';
-import { ValidationScope, scopeOf } from './validation-scope';
 
 /** Largest request body Tuwunel accepts by default (100 MiB); the nginx body limit follows it. */
 export const DEFAULT_MAX_REQUEST_SIZE = 104_857_600;
@@ -24,16 +24,9 @@ export interface ResolvedPersistence {
 }
 
 /** The homeserver's props with every default applied: what validation and rendering read. */
-export interface HomeserverResolved {
-  /** The props as given, for what passes through unchanged (scheduling, placement, resources). */
-  readonly props: HomeserverProps;
-  readonly scope: ValidationScope;
-  readonly name: string;
+export interface HomeserverResolved extends ResolvedComponent<HomeserverProps> {
   readonly configName: string;
   readonly tokenSecretName: string;
-  readonly labels: Record<string, string>;
-  readonly selectorLabels: Record<string, string>;
-  readonly image: string;
   readonly serverName: string;
   readonly port: number;
   readonly allowRegistration: boolean;
@@ -50,18 +43,12 @@ export interface HomeserverResolved {
 }
 
 export function resolveHomeserver(props: HomeserverProps): HomeserverResolved {
-  const name = prefixed(props.namePrefix, BASE_NAMES.homeserver);
   const tokenSecretName = prefixed(props.namePrefix, BASE_NAMES.homeserverSecret);
   const existing = props.registrationTokenExistingSecret;
   return {
-    props,
-    scope: scopeOf(props),
-    name,
+    ...resolveComponent(props, BASE_NAMES.homeserver, 'tuwunel', 'homeserver', TUWUNEL_IMAGE),
     configName: prefixed(props.namePrefix, BASE_NAMES.homeserverConfig),
     tokenSecretName,
-    labels: recommendedLabels('tuwunel', 'homeserver', name, props.labels),
-    selectorLabels: selectorLabels(name),
-    image: imageReference(props.image, TUWUNEL_IMAGE),
     serverName: props.serverName,
     port: props.clientPort ?? 6167,
     allowRegistration: props.allowRegistration ?? true,

@@ -4,6 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppserviceRegistration, appserviceTokenEnv } from './appservices';
+import { configMapOf, httpServiceOf, opaqueSecretOf } from './component';
 import { configHash } from './config-hash';
 import { HomeserverResolved, checkHomeserver, resolveHomeserver } from './homeserver-settings';
 import { ImageProps } from './images';
@@ -164,32 +165,18 @@ export class Homeserver extends Construct {
     checkHomeserver(problems, settings, settings.scope.prefix);
 
     this.configToml = serializeTuwunelConfig(problems, tuwunelConfig(settings), settings.scope.prefix);
-    this.configMap = this.renderConfig(settings);
-    this.secret = this.createSecret(settings);
+    this.configMap = configMapOf(this, settings.configName, settings.labels, TUWUNEL_PATHS.configFile, this.configToml);
+    if (settings.inlineToken !== undefined) {
+      this.secret = opaqueSecretOf(this, settings.tokenSecretName, settings.labels, { [TUWUNEL_PATHS.tokenKey]: settings.inlineToken });
+    }
     this.statefulSet = this.createWorkload(problems, settings);
-    this.service = this.createService(settings);
+    this.service = httpServiceOf(this, settings, settings.port);
     reportProblems(this, problems);
   }
 
   /** The objects this construct generated, for escape hatches (`addJsonPatch`, labels). */
   public get apiObjects(): ApiObject[] {
     return apiObjectsOf(this);
-  }
-
-  private renderConfig(s: HomeserverResolved): k8s.KubeConfigMap {
-    return new k8s.KubeConfigMap(this, 'config', {
-      metadata: { name: s.configName, labels: s.labels },
-      data: { [TUWUNEL_PATHS.configFile]: this.configToml },
-    });
-  }
-
-  private createSecret(s: HomeserverResolved): k8s.KubeSecret | undefined {
-    if (s.inlineToken === undefined) return undefined;
-    return new k8s.KubeSecret(this, 'secret', {
-      metadata: { name: s.tokenSecretName, labels: s.labels },
-      type: 'Opaque',
-      data: { [TUWUNEL_PATHS.tokenKey]: Buffer.from(s.inlineToken, 'utf8').toString('base64') },
-    });
   }
 
   private createWorkload(problems: Problems, s: HomeserverResolved): k8s.KubeStatefulSet {
@@ -237,16 +224,6 @@ export class Homeserver extends Construct {
     });
   }
 
-  private createService(s: HomeserverResolved): k8s.KubeService {
-    return new k8s.KubeService(this, 'service', {
-      metadata: { name: s.name, labels: s.labels },
-      spec: {
-        type: 'ClusterIP',
-        selector: s.selectorLabels,
-        ports: [{ name: 'http', port: s.port, targetPort: k8s.IntOrString.fromNumber(s.port), protocol: 'TCP' }],
-      },
-    });
-  }
 }
 
 /** The config, token and database volumes of the pod, and the claim template when the StatefulSet creates the claim. */

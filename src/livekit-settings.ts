@@ -1,15 +1,15 @@
 // The LiveKit SFU's props resolved once into defaulted settings, and the validators that read them.
 import { Size } from 'cdk8s';
-import { LIVEKIT_IMAGE, checkImage, imageReference } from './images';
+import { ResolvedComponent, resolveComponent } from './component';
+import { LIVEKIT_IMAGE, checkImage } from './images';
 import type { LiveKitCredentialsRef, LiveKitProps } from './livekit';
 import { LiveKitKeysProps, LiveKitRedisProps, NodeAddressSource, ServiceMonitorProps } from './livekit-props';
 import { LK_JWT_PORT } from './lk-jwt';
-import { BASE_NAMES, prefixed, recommendedLabels, selectorLabels } from './names';
+import { BASE_NAMES, prefixed } from './names';
 import { checkComponentProps, checkPlacement } from './pod';
 import { ResourceDefaults } from './resources';
 import type { TurnRelay } from './turn-relay';
 import { Problems, checkAnnotations, checkContainerPort, checkDistinctPorts, checkLabels, checkSecretReference, isIpAddress, parseUrl, show } from './validation';
-import { ValidationScope, scopeOf } from './validation-scope';
 
 /** Kubernetes supports up to 5,000 nodes, and scale-out runs one SFU per node. */
 const MAX_SFU_REPLICAS = 5000;
@@ -25,17 +25,10 @@ export interface ResolvedScaleOut {
 }
 
 /** The SFU's props with every default applied: what validation and rendering read. */
-export interface LiveKitResolved {
-  /** The props as given, for what passes through unchanged (scheduling, placement, resources, Service labels). */
-  readonly props: LiveKitProps;
-  readonly scope: ValidationScope;
-  readonly name: string;
+export interface LiveKitResolved extends ResolvedComponent<LiveKitProps> {
   readonly signalingServiceName: string;
   readonly rtcServiceName: string;
   readonly configName: string;
-  readonly labels: Record<string, string>;
-  readonly selectorLabels: Record<string, string>;
-  readonly image: string;
   readonly signalingPort: number;
   readonly tcpPort: number;
   readonly udpPort: number;
@@ -66,21 +59,15 @@ export function liveKitCredentials(keys: LiveKitKeysProps | undefined, namePrefi
 }
 
 export function resolveLiveKit(props: LiveKitProps, turn: TurnRelay | undefined): LiveKitResolved {
-  const name = prefixed(props.namePrefix, BASE_NAMES.livekit);
   const nodeIp = props.rtc?.nodeIp;
   const scaleOut = props.scaleOut?.enabled ? props.scaleOut : undefined;
   const keys = props.keys;
   const monitor = props.metrics?.serviceMonitor;
   return {
-    props,
-    scope: scopeOf(props),
-    name,
+    ...resolveComponent(props, BASE_NAMES.livekit, 'livekit', 'sfu', LIVEKIT_IMAGE),
     signalingServiceName: prefixed(props.namePrefix, BASE_NAMES.livekitSignaling),
     rtcServiceName: prefixed(props.namePrefix, BASE_NAMES.livekitRtc),
     configName: prefixed(props.namePrefix, BASE_NAMES.livekitConfig),
-    labels: recommendedLabels('livekit', 'sfu', name, props.labels),
-    selectorLabels: selectorLabels(name),
-    image: imageReference(props.image, LIVEKIT_IMAGE),
     signalingPort: props.rtc?.signalingPort ?? 7880,
     tcpPort: props.rtc?.tcpPort ?? 7881,
     udpPort: props.rtc?.udpPort ?? 7882,

@@ -3,6 +3,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { configMapOf, opaqueSecretOf } from './component';
 import { configHash } from './config-hash';
 import { ImageProps } from './images';
 import { LIVEKIT_CONFIG_PATHS, livekitConfigYaml } from './livekit-config';
@@ -172,7 +173,7 @@ export class LiveKit extends Construct {
     checkLiveKit(problems, settings, prefix);
 
     this.configYaml = livekitConfigYaml(settings);
-    this.configMap = this.renderConfig(settings);
+    this.configMap = configMapOf(this, settings.configName, settings.labels, LIVEKIT_CONFIG_PATHS.file, this.configYaml);
     this.secret = this.createSecret(settings);
     this.credentialsHash = settings.inlineKeys === '' ? '' : configHash(settings.inlineKeys);
     const containerPorts = this.containerPorts(settings);
@@ -189,23 +190,12 @@ export class LiveKit extends Construct {
     return apiObjectsOf(this);
   }
 
-  private renderConfig(s: LiveKitResolved): k8s.KubeConfigMap {
-    return new k8s.KubeConfigMap(this, 'config', {
-      metadata: { name: s.configName, labels: s.labels },
-      data: { [LIVEKIT_CONFIG_PATHS.file]: this.configYaml },
-    });
-  }
-
   private createSecret(s: LiveKitResolved): k8s.KubeSecret | undefined {
     if (s.inlineKeys === '') return undefined;
-    return new k8s.KubeSecret(this, 'secret', {
-      metadata: { name: s.credentials.secretName, labels: s.labels },
-      type: 'Opaque',
-      data: {
-        LIVEKIT_KEYS: base64(s.inlineKeys),
-        LIVEKIT_API_KEY: base64(s.props.keys!.apiKey!),
-        LIVEKIT_API_SECRET: base64(s.props.keys!.apiSecret!),
-      },
+    return opaqueSecretOf(this, s.credentials.secretName, s.labels, {
+      LIVEKIT_KEYS: s.inlineKeys,
+      LIVEKIT_API_KEY: s.props.keys!.apiKey!,
+      LIVEKIT_API_SECRET: s.props.keys!.apiSecret!,
     });
   }
 
@@ -366,8 +356,4 @@ function withHostAntiAffinity(affinity: k8s.Affinity | undefined, selector: Reco
 
 function nonEmpty(map: Record<string, string> | undefined): Record<string, string> | undefined {
   return map && Object.keys(map).length > 0 ? { ...map } : undefined;
-}
-
-function base64(value: string): string {
-  return Buffer.from(value, 'utf8').toString('base64');
 }

@@ -3,15 +3,15 @@ import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ResolvedComponent, httpServiceOf, resolveComponent } from './component';
 import { configHash } from './config-hash';
-import { ImageProps, LK_JWT_IMAGE, checkImage, imageReference } from './images';
+import { ImageProps, LK_JWT_IMAGE, checkImage } from './images';
 import { LiveKitCredentialsRef } from './livekit';
-import { BASE_NAMES, CONFIG_HASH_ANNOTATION, prefixed, recommendedLabels, selectorLabels } from './names';
+import { BASE_NAMES, CONFIG_HASH_ANNOTATION } from './names';
 import { ComponentProps, PodPlacementProps, apiObjectsOf, checkComponentProps, checkPlacement, commonPodSpec, placementPodSpec } from './pod';
 import { ResourceDefaults, resourceRequirements } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security-context';
 import { Problems, checkSecretReference, isIpAddress, parseUrl, reportProblems, show } from './validation';
-import { ValidationScope, scopeOf } from './validation-scope';
 
 /** Settings of lk-jwt-service, the token broker between Matrix and LiveKit. */
 export interface LkJwtSettings extends PodPlacementProps {
@@ -64,29 +64,17 @@ export const LK_JWT_PORT = 8080;
 const RESOURCE_DEFAULTS: ResourceDefaults = { cpuRequestMillis: 10, memoryRequest: Size.mebibytes(32), memoryLimit: Size.mebibytes(128) };
 
 /** lk-jwt-service's props with every default applied: what validation and rendering read. */
-interface LkJwtResolved {
-  readonly props: LkJwtProps;
-  readonly scope: ValidationScope;
-  readonly name: string;
-  readonly labels: Record<string, string>;
-  readonly selectorLabels: Record<string, string>;
-  readonly image: string;
+interface LkJwtResolved extends ResolvedComponent<LkJwtProps> {
   readonly env: k8s.EnvVar[];
 }
 
 function resolveLkJwt(props: LkJwtProps): LkJwtResolved {
-  const name = prefixed(props.namePrefix, BASE_NAMES.lkJwt);
   const secretEnv = (envName: string, key: string): k8s.EnvVar => ({
     name: envName,
     valueFrom: { secretKeyRef: { name: props.credentials.secretName, key } },
   });
   return {
-    props,
-    scope: scopeOf(props),
-    name,
-    labels: recommendedLabels('lk-jwt-service', 'token-service', name, props.labels),
-    selectorLabels: selectorLabels(name),
-    image: imageReference(props.image, LK_JWT_IMAGE),
+    ...resolveComponent(props, BASE_NAMES.lkJwt, 'lk-jwt-service', 'token-service', LK_JWT_IMAGE),
     env: [
       { name: 'LIVEKIT_URL', value: props.livekitUrl },
       { name: 'LIVEKIT_FULL_ACCESS_HOMESERVERS', value: props.serverName },
@@ -142,7 +130,7 @@ export class LkJwt extends Construct {
     this.selectorLabels = settings.selectorLabels;
     checkLkJwt(problems, settings, settings.scope.prefix);
     this.deployment = this.createWorkload(problems, settings);
-    this.service = this.createService(settings);
+    this.service = httpServiceOf(this, settings, LK_JWT_PORT);
     reportProblems(this, problems);
   }
 
@@ -192,14 +180,4 @@ export class LkJwt extends Construct {
     });
   }
 
-  private createService(s: LkJwtResolved): k8s.KubeService {
-    return new k8s.KubeService(this, 'service', {
-      metadata: { name: s.name, labels: s.labels },
-      spec: {
-        type: 'ClusterIP',
-        selector: s.selectorLabels,
-        ports: [{ name: 'http', port: LK_JWT_PORT, targetPort: k8s.IntOrString.fromNumber(LK_JWT_PORT), protocol: 'TCP' }],
-      },
-    });
-  }
 }

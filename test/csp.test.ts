@@ -1,3 +1,4 @@
+// The stack's Content-Security-Policy sources and merging them into a policy.
 import { build, EXTERNAL_PROPS, MINIMAL_PROPS } from './util';
 import { MatrixChatProps } from '../src';
 import { mergeContentSecurityPolicy } from '../src/csp';

@@ -1,3 +1,4 @@
+// Synthesis is deterministic: the same props give the same bytes.
 import { App, Chart } from 'cdk8s';
 import { INLINE_PROPS, MINIMAL_PROPS, synth, toYaml, TURN_PROPS } from './util';
 import { MatrixChat, MatrixChatProps } from '../src';

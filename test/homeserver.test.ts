@@ -1,5 +1,6 @@
+// The Tuwunel homeserver: StatefulSet, tuwunel.toml, registration token, persistence and appservices.
 import { Chart, Testing } from 'cdk8s';
-import { build, container, env, find, has, INLINE_PROPS, K8sObject, MINIMAL_PROPS, mount, objectIds, parseToml, podSpec, secretValue, synth, synthErrors, TEST_DIGEST, tuwunelConfig, volume } from './util';
+import { build, container, env, find, HARDENED_CONTAINER, has, INLINE_PROPS, K8sObject, MINIMAL_PROPS, mount, objectIds, parseToml, podSpec, secretValue, synth, synthErrors, TEST_DIGEST, tuwunelConfig, volume } from './util';
 import { Homeserver, MatrixChatProps } from '../src';
 
 const SERVER = 'matrix.example.org';
@@ -298,16 +299,7 @@ describe('StatefulSet', () => {
 
   test('hardened container: read-only root, no privilege escalation, all capabilities dropped', () => {
     const c = container(statefulSet(synth(MINIMAL_PROPS)));
-    expect(c.securityContext).toEqual({
-      runAsNonRoot: true,
-      runAsUser: 10001,
-      runAsGroup: 10001,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(c.securityContext).toEqual(HARDENED_CONTAINER);
   });
 
   test('the config-hash annotation changes when the config changes', () => {

@@ -1,3 +1,4 @@
+// The Ingress: routes, TLS, controller-specific annotations and Traefik middlewares.
 import { find, has, ingressRoutes, K8sObject, MINIMAL_PROPS, ofKind, synth, synthErrorsWithoutNamespace, TURN_PROPS } from './util';
 import { MatrixChatProps } from '../src';
 

@@ -1,3 +1,4 @@
+// lk-jwt-service: Deployment, environment, Service and validation.
 import { Chart, Testing } from 'cdk8s';
 import { container, env, find, has, INLINE_PROPS, K8sObject, MINIMAL_PROPS, objectIds, podSpec, synth, TEST_API_SECRET, TEST_DIGEST } from './util';
 import { LkJwt, MatrixChatProps } from '../src';

@@ -1,3 +1,4 @@
+// The NetworkPolicies: one per pod, with the ports each admits.
 import { container, find, has, INLINE_PROPS, K8sObject, MINIMAL_PROPS, ofKind, portSet, synth, TURN_PROPS } from './util';
 import { MatrixChatProps } from '../src';
 

@@ -206,3 +206,27 @@ export function synthErrorsWithoutNamespace(props: MatrixChatProps): string {
     return (error as Error).message;
   }
 }
+
+/** The security context every container of the stack carries. */
+export const HARDENED_CONTAINER = {
+  runAsNonRoot: true,
+  runAsUser: 10001,
+  runAsGroup: 10001,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** `Kind/name` of every object of the external-LiveKit stack: homeserver, lk-jwt-service, ingress and their policies. */
+export const EXTERNAL_OBJECT_IDS = [
+  'ConfigMap/matrix-homeserver-config',
+  'Deployment/lk-jwt-service',
+  'Ingress/matrix-ingress',
+  'NetworkPolicy/lk-jwt-service-policy',
+  'NetworkPolicy/matrix-homeserver-policy',
+  'Service/lk-jwt-service',
+  'Service/matrix-homeserver',
+  'StatefulSet/matrix-homeserver',
+];

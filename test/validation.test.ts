@@ -1,3 +1,4 @@
+// Validation across the stack: every rule, its message and its valid neighbour.
 import { Size } from 'cdk8s';
 import { EXTERNAL_PROPS, MINIMAL_PROPS, problemLines, problemsAt, synthErrors, synthErrorsWithoutNamespace, TEST_API_SECRET, TEST_DIGEST } from './util';
 import { MatrixChatProps } from '../src';
