@@ -1,3 +1,4 @@
+// Declarative appservice registrations: their props, the tuwunel.toml tables and the token environment overrides.
 import { k8s } from 'cdk8s-plus-28';
 import { Problems, checkSecretReference, parseUrl, show } from './validation';
 
@@ -89,6 +90,19 @@ export interface AppserviceRegistration {
 // suffix) would split the environment key in the wrong place.
 const ID = /^[a-z0-9](?:[a-z0-9-]|_(?=[a-z0-9-]))*$/;
 const LOCALPART = /^[a-z0-9._=\-/]+$/;
+const DEFAULT_TOKEN_KEYS = { asTokenKey: 'as_token', hsTokenKey: 'hs_token' } as const;
+
+/** The registrations with the default token keys filled in (a missing `tokensSecret` stays for validation to report). */
+export function resolveAppservices(appservices: AppserviceRegistration[]): AppserviceRegistration[] {
+  return appservices.map((as) => ({
+    ...as,
+    tokensSecret: {
+      ...as.tokensSecret,
+      asTokenKey: as.tokensSecret?.asTokenKey ?? DEFAULT_TOKEN_KEYS.asTokenKey,
+      hsTokenKey: as.tokensSecret?.hsTokenKey ?? DEFAULT_TOKEN_KEYS.hsTokenKey,
+    },
+  }));
+}
 
 /** The `[global.appservice.<id>]` tables, without tokens. */
 export function appserviceConfig(appservices: AppserviceRegistration[]): Record<string, unknown> {
@@ -112,18 +126,20 @@ export function appserviceConfig(appservices: AppserviceRegistration[]): Record<
 /**
  * The tokens as environment overrides from the user's Secret. Tuwunel's figment env provider
  * strips `TUWUNEL_`, splits on `__` and lowercases, so this is `global.appservice.<id>.as_token`.
+ * Takes resolved registrations (`resolveAppservices`).
  */
 export function appserviceTokenEnv(appservices: AppserviceRegistration[]): k8s.EnvVar[] {
   return appservices.flatMap((as) => [
-    { name: `TUWUNEL_APPSERVICE__${as.id.toUpperCase()}__AS_TOKEN`, valueFrom: { secretKeyRef: { name: as.tokensSecret.name, key: as.tokensSecret.asTokenKey ?? 'as_token' } } },
-    { name: `TUWUNEL_APPSERVICE__${as.id.toUpperCase()}__HS_TOKEN`, valueFrom: { secretKeyRef: { name: as.tokensSecret.name, key: as.tokensSecret.hsTokenKey ?? 'hs_token' } } },
+    { name: `TUWUNEL_APPSERVICE__${as.id.toUpperCase()}__AS_TOKEN`, valueFrom: { secretKeyRef: { name: as.tokensSecret.name, key: as.tokensSecret.asTokenKey! } } },
+    { name: `TUWUNEL_APPSERVICE__${as.id.toUpperCase()}__HS_TOKEN`, valueFrom: { secretKeyRef: { name: as.tokensSecret.name, key: as.tokensSecret.hsTokenKey! } } },
   ]);
 }
 
-export function checkAppservices(problems: Problems, appservices: AppserviceRegistration[]): void {
+/** Validates resolved registrations; `p` is the prefix of their prop paths (`homeserver.` inside MatrixChat). */
+export function checkAppservices(problems: Problems, appservices: AppserviceRegistration[], p: string): void {
   const seen = new Set<string>();
   appservices.forEach((as, index) => {
-    const path = `homeserver.appservices[${index}]`;
+    const path = `${p}appservices[${index}]`;
     if (typeof as.id !== 'string' || !ID.test(as.id) || as.id.length > 64) {
       problems.add(`${path}.id`, `${show(as.id)} is not a valid appservice ID`, 'Tuwunel lowercases environment keys and splits them on "__", so the tokens would land under another ID and the appservice fails to register', 'use up to 64 lowercase letters, digits, "-" and single "_" (not at the end), e.g. "telegram"');
     } else if (seen.has(as.id)) {
@@ -144,8 +160,8 @@ export function checkAppservices(problems: Problems, appservices: AppserviceRegi
       });
     }
     checkSecretReference(problems, `${path}.tokensSecret.name`, as.tokensSecret?.name, [
-      { path: `${path}.tokensSecret.asTokenKey`, key: as.tokensSecret?.asTokenKey ?? 'as_token' },
-      { path: `${path}.tokensSecret.hsTokenKey`, key: as.tokensSecret?.hsTokenKey ?? 'hs_token' },
+      { path: `${path}.tokensSecret.asTokenKey`, key: as.tokensSecret.asTokenKey },
+      { path: `${path}.tokensSecret.hsTokenKey`, key: as.tokensSecret.hsTokenKey },
     ]);
   });
 }

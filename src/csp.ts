@@ -1,3 +1,4 @@
+// Content-Security-Policy sources of the stack and merging them into an existing policy.
 /** Origins a web app embedding the chat must allow in its Content-Security-Policy. */
 export interface ContentSecurityPolicySources {
   /** Sources for `connect-src` (chat sync over https, call signaling over wss). */

@@ -1,7 +1,8 @@
+// Gateway API routing: the `Routing` choice of MatrixChat and the HTTPRoutes on the server name (and LiveKit's own host).
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IngressBackendRef, MatrixRoute, MatrixRoutingTargets, matrixRoutes } from './ingress';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
+import { IngressBackendRef, MatrixRoute, MatrixRoutingTargets, matrixRoutes } from './routing';
 import { Problems, isObjectName, reportProblems, show } from './validation';
 
 /** A Gateway the routes attach to. */

@@ -1,3 +1,4 @@
+// Container images: their props, the pinned defaults, the resolved reference and its validation.
 import { Problems, show } from './validation';
 
 /**

@@ -1,13 +1,30 @@
-export * from './matrix-chat';
-export * from './homeserver';
-export * from './livekit';
-export * from './turn-relay';
-export * from './lk-jwt';
-export * from './ingress';
-export * from './network-policies';
-export * from './csp';
-export * from './gateway-routes';
+// The public API: constructs, their props and the enums and classes they take (every name here is documented in API.md).
+export { MatrixChat } from './matrix-chat';
+export type { MatrixChatProps, MatrixChatHomeserverOptions, MatrixChatLiveKitOptions, MatrixChatLkJwtOptions, NetworkPolicyOptions } from './matrix-chat';
+export { Homeserver } from './homeserver';
+export type { HomeserverProps, HomeserverSettings, PersistenceProps, RegistrationTokenSecretRef } from './homeserver';
+export { LiveKit } from './livekit';
+export type { LiveKitProps, LiveKitSettings, LiveKitCredentialsRef, ListenerPort } from './livekit';
+export { NodeAddressSource } from './livekit-props';
+export type {
+  LiveKitExistingSecret, LiveKitKeysProps, LiveKitMetricsProps, LiveKitRedisProps,
+  LiveKitScaleOutProps, LiveKitWebhookProps, RtcProps, ServiceMonitorProps,
+} from './livekit-props';
+export { TurnRelay, IssuerKind } from './turn-relay';
+export type { TurnRelayProps, TurnProps, TurnTlsProps, CertificateIssuerRef } from './turn-relay';
+export { LkJwt } from './lk-jwt';
+export type { LkJwtProps, LkJwtSettings } from './lk-jwt';
+export { MatrixIngress } from './ingress';
+export type { MatrixIngressProps, MatrixIngressOptions, IngressTlsProps } from './ingress';
+export { MatrixHttpRoute, Routing, RoutingKind } from './gateway-routes';
+export type { MatrixHttpRouteProps, GatewayApiRoutingOptions, GatewayParentRef } from './gateway-routes';
+export type { IngressBackendRef, MatrixRoutingTargets } from './routing';
+export { MatrixNetworkPolicies } from './network-policies';
+export type { MatrixNetworkPoliciesProps } from './network-policies';
+export type { ContentSecurityPolicySources } from './csp';
 export type { ImageProps } from './images';
-export type { ComponentProps, PodPlacementProps, SchedulingProps, SecretKeyReference } from './pod';
+export type { ComponentProps, PodPlacementProps, SchedulingProps } from './pod';
+export type { SecretKeyReference } from './secret-key-reference';
 export type { AppserviceNamespace, AppserviceRegistration, AppserviceTokensSecret } from './appservices';
-export * from './helm-values';
+export { HelmValues, propsFromHelmValues } from './helm-values';
+export type { HelmValuesMapping } from './helm-values';

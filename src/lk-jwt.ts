@@ -1,11 +1,16 @@
+// lk-jwt-service, the token broker between Matrix and LiveKit: props, settings, validation and its Deployment and Service.
 import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ImageProps, LK_JWT_IMAGE, checkImage, imageReference } from './images';
+import { ResolvedComponent, httpServiceOf, resolveComponent } from './component';
+import { configHash } from './config-hash';
+import { ImageProps, LK_JWT_IMAGE, checkImage } from './images';
 import { LiveKitCredentialsRef } from './livekit';
-import { BASE_NAMES, CONFIG_HASH_ANNOTATION, prefixed, recommendedLabels, selectorLabels } from './names';
-import { ComponentProps, PodPlacementProps, apiObjectsOf, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
+import { BASE_NAMES, CONFIG_HASH_ANNOTATION } from './names';
+import { ComponentProps, PodPlacementProps, apiObjectsOf, checkComponentProps, checkPlacement, commonPodSpec, placementPodSpec } from './pod';
+import { ResourceDefaults, resourceRequirements } from './resources';
+import { containerSecurityContext, podSecurityContext } from './security-context';
 import { Problems, checkSecretReference, isIpAddress, parseUrl, reportProblems, show } from './validation';
 
 /** Settings of lk-jwt-service, the token broker between Matrix and LiveKit. */
@@ -56,6 +61,51 @@ export interface LkJwtProps extends LkJwtSettings, ComponentProps {
 /** lk-jwt-service's fixed listen port (its default `LIVEKIT_JWT_BIND` of `:8080`). */
 export const LK_JWT_PORT = 8080;
 
+const RESOURCE_DEFAULTS: ResourceDefaults = { cpuRequestMillis: 10, memoryRequest: Size.mebibytes(32), memoryLimit: Size.mebibytes(128) };
+
+/** lk-jwt-service's props with every default applied: what validation and rendering read. */
+interface LkJwtResolved extends ResolvedComponent<LkJwtProps> {
+  readonly env: k8s.EnvVar[];
+}
+
+function resolveLkJwt(props: LkJwtProps): LkJwtResolved {
+  const secretEnv = (envName: string, key: string): k8s.EnvVar => ({
+    name: envName,
+    valueFrom: { secretKeyRef: { name: props.credentials.secretName, key } },
+  });
+  return {
+    ...resolveComponent(props, BASE_NAMES.lkJwt, 'lk-jwt-service', 'token-service', LK_JWT_IMAGE),
+    env: [
+      { name: 'LIVEKIT_URL', value: props.livekitUrl },
+      { name: 'LIVEKIT_FULL_ACCESS_HOMESERVERS', value: props.serverName },
+      secretEnv('LIVEKIT_KEY', props.credentials.apiKeyKey),
+      secretEnv('LIVEKIT_SECRET', props.credentials.apiSecretKey),
+      // lk-jwt-service honours only this exact value.
+      ...(props.insecureSkipVerifyTls ? [{ name: 'LIVEKIT_INSECURE_SKIP_VERIFY_TLS', value: 'YES_I_KNOW_WHAT_I_AM_DOING' }] : []),
+    ],
+  };
+}
+
+/** Validates lk-jwt-service's settings; `p` is the prefix of its prop paths (`lkJwt.` inside MatrixChat). */
+function checkLkJwt(problems: Problems, s: LkJwtResolved, p: string): void {
+  const props = s.props;
+  if (!s.scope.parentValidated) checkComponentProps(problems, props);
+  checkImage(problems, `${p}image`, props.image, LK_JWT_IMAGE);
+  checkPlacement(problems, p, props);
+  if (props.serverNameAddress !== undefined && !isIpAddress(props.serverNameAddress)) {
+    problems.add(`${p}serverNameAddress`, `${show(props.serverNameAddress)} is not an IPv4 or IPv6 address`, 'hostAliases only map names to IP addresses, so the API server rejects the pod', 'use the ClusterIP of the ingress controller Service, e.g. from `kubectl -n ingress-nginx get svc ingress-nginx-controller -o jsonpath={.spec.clusterIP}`');
+  }
+  // Inside MatrixChat the URL and the Secret reference are derived, and validated there against the props the user set.
+  if (s.scope.parentValidated) return;
+  if (!parseUrl(props.livekitUrl, ['wss', 'ws'])) {
+    problems.add(`${p}livekitUrl`, `${show(props.livekitUrl)} is not a ws:// or wss:// URL`, 'lk-jwt-service hands it to browsers, which cannot open a LiveKit connection to it, so calls never connect', 'use the public WebSocket URL of LiveKit, e.g. "wss://matrix.example.org"');
+  }
+  checkSecretReference(problems, `${p}credentials.secretName`, props.credentials?.secretName, [
+    { path: `${p}credentials.apiKeyKey`, key: props.credentials?.apiKeyKey },
+    { path: `${p}credentials.apiSecretKey`, key: props.credentials?.apiSecretKey },
+  ]);
+}
+
 /**
  * lk-jwt-service: verifies a Matrix user's OpenID token against the homeserver and returns
  * a LiveKit JWT. Deployment and ClusterIP Service on 8080.
@@ -67,7 +117,7 @@ export class LkJwt extends Construct {
   public readonly port: number = LK_JWT_PORT;
   /** Labels selecting the lk-jwt-service pod. */
   public readonly selectorLabels: Record<string, string>;
-  /** The Deployment (L1, so its selector is the chart's stable `app` label and not a path hash). */
+  /** The Deployment (L1, like every workload here: see `Homeserver.statefulSet`). */
   public readonly deployment: k8s.KubeDeployment;
   /** ClusterIP Service on 8080. */
   public readonly service: k8s.KubeService;
@@ -75,58 +125,38 @@ export class LkJwt extends Construct {
   constructor(scope: Construct, id: string, props: LkJwtProps) {
     super(scope, id);
     const problems = new Problems();
-    this.name = prefixed(props.namePrefix, BASE_NAMES.lkJwt);
-    this.selectorLabels = selectorLabels(this.name);
-    const labels = recommendedLabels('lk-jwt-service', 'token-service', this.name, props.labels);
+    const settings = resolveLkJwt(props);
+    this.name = settings.name;
+    this.selectorLabels = settings.selectorLabels;
+    checkLkJwt(problems, settings, settings.scope.prefix);
+    this.deployment = this.createWorkload(problems, settings);
+    this.service = httpServiceOf(this, settings, LK_JWT_PORT);
+    reportProblems(this, problems);
+  }
 
-    if (!isManagedScope(scope)) checkComponentProps(problems, props);
-    checkImage(problems, 'lkJwt.image', props.image, LK_JWT_IMAGE);
-    checkPlacement(problems, 'lkJwt', props);
-    if (props.serverNameAddress !== undefined && !isIpAddress(props.serverNameAddress)) {
-      problems.add('lkJwt.serverNameAddress', `${show(props.serverNameAddress)} is not an IPv4 or IPv6 address`, 'hostAliases only map names to IP addresses, so the API server rejects the pod', 'use the ClusterIP of the ingress controller Service, e.g. from `kubectl -n ingress-nginx get svc ingress-nginx-controller -o jsonpath={.spec.clusterIP}`');
-    }
-    // Inside MatrixChat the URL and the Secret reference are validated once, against the props the user set.
-    const managed = isManagedScope(scope);
-    if (!managed && !parseUrl(props.livekitUrl, ['wss', 'ws'])) {
-      problems.add('livekit.publicUrl', `${show(props.livekitUrl)} is not a ws:// or wss:// URL`, 'lk-jwt-service hands it to browsers, which cannot open a LiveKit connection to it, so calls never connect', 'use the public WebSocket URL of LiveKit, e.g. "wss://matrix.example.org"');
-    }
-    if (!managed) {
-      checkSecretReference(problems, 'livekit.keys.existingSecret.name', props.credentials.secretName, [
-        { path: 'livekit.keys.existingSecret.apiKeyKey', key: props.credentials.apiKeyKey },
-        { path: 'livekit.keys.existingSecret.apiSecretKey', key: props.credentials.apiSecretKey },
-      ]);
-    }
+  /** The objects this construct generated, for escape hatches (`addJsonPatch`, labels). */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
+  }
 
-    const secretEnv = (name: string, key: string): k8s.EnvVar => ({
-      name,
-      valueFrom: { secretKeyRef: { name: props.credentials.secretName, key } },
-    });
-    const env: k8s.EnvVar[] = [
-      { name: 'LIVEKIT_URL', value: props.livekitUrl },
-      { name: 'LIVEKIT_FULL_ACCESS_HOMESERVERS', value: props.serverName },
-      secretEnv('LIVEKIT_KEY', props.credentials.apiKeyKey),
-      secretEnv('LIVEKIT_SECRET', props.credentials.apiSecretKey),
-      // lk-jwt-service honours only this exact value.
-      ...(props.insecureSkipVerifyTls ? [{ name: 'LIVEKIT_INSECURE_SKIP_VERIFY_TLS', value: 'YES_I_KNOW_WHAT_I_AM_DOING' }] : []),
-    ];
-
+  private createWorkload(problems: Problems, s: LkJwtResolved): k8s.KubeDeployment {
+    const props = s.props;
     const probe = (failureThreshold: number): k8s.Probe => ({
       httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') },
       periodSeconds: 10,
       timeoutSeconds: 3,
       failureThreshold,
     });
-
-    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: this.name, labels },
+    return new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name: s.name, labels: s.labels },
       spec: {
         replicas: 1,
-        selector: { matchLabels: this.selectorLabels },
+        selector: { matchLabels: s.selectorLabels },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
         template: {
           metadata: {
-            labels: { ...labels, ...this.selectorLabels },
-            annotations: { [CONFIG_HASH_ANNOTATION]: configHash(...env.map((e) => `${e.name}=${e.value ?? ''}`), props.credentialsHash ?? '') },
+            labels: { ...s.labels, ...s.selectorLabels },
+            annotations: { [CONFIG_HASH_ANNOTATION]: configHash(...s.env.map((e) => `${e.name}=${e.value ?? ''}`), props.credentialsHash ?? '') },
           },
           spec: {
             ...commonPodSpec(props),
@@ -136,33 +166,18 @@ export class LkJwt extends Construct {
             securityContext: podSecurityContext(false),
             containers: [{
               name: 'lk-jwt-service',
-              image: imageReference(props.image, LK_JWT_IMAGE),
-              env,
+              image: s.image,
+              env: s.env,
               ports: [{ name: 'http', containerPort: LK_JWT_PORT, protocol: 'TCP' }],
               readinessProbe: probe(3),
               livenessProbe: probe(6),
-              resources: resourceRequirements(problems, 'lkJwt.resources', props.resources, { cpuRequestMillis: 10, memoryRequest: Size.mebibytes(32), memoryLimit: Size.mebibytes(128) }),
+              resources: resourceRequirements(problems, `${s.scope.prefix}resources`, props.resources, RESOURCE_DEFAULTS),
               securityContext: containerSecurityContext(),
             }],
           },
         },
       },
     });
-
-    this.service = new k8s.KubeService(this, 'service', {
-      metadata: { name: this.name, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector: this.selectorLabels,
-        ports: [{ name: 'http', port: LK_JWT_PORT, targetPort: k8s.IntOrString.fromNumber(LK_JWT_PORT), protocol: 'TCP' }],
-      },
-    });
-
-    reportProblems(this, problems);
   }
 
-  /** The objects this construct generated, for escape hatches (`addJsonPatch`, labels). */
-  public get apiObjects(): ApiObject[] {
-    return apiObjectsOf(this);
-  }
 }

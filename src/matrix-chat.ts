@@ -1,16 +1,21 @@
+// MatrixChat, the whole stack: its props, the checks across components, and the wiring of the component constructs.
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ContentSecurityPolicySources, contentSecurityPolicySources, mergeContentSecurityPolicy } from './csp';
 import { GatewayApiRoutingOptions, MatrixHttpRoute, Routing, RoutingKind } from './gateway-routes';
-import { Homeserver, HomeserverSettings, checkLivekitServiceUrl, checkServerName } from './homeserver';
+import { Homeserver, HomeserverSettings } from './homeserver';
+import { checkLivekitServiceUrl, checkServerName } from './homeserver-settings';
 import { MatrixIngress, MatrixIngressOptions } from './ingress';
-import { LiveKit, LiveKitSettings, liveKitCredentials } from './livekit';
+import { LiveKit, LiveKitSettings } from './livekit';
+import { liveKitCredentials } from './livekit-settings';
 import { LkJwt, LkJwtSettings } from './lk-jwt';
 import { BASE_NAMES, MAX_NAME_LENGTH, prefixed } from './names';
 import { MatrixNetworkPolicies } from './network-policies';
-import { SchedulingProps, apiObjectsOf, checkComponentProps, markManagedScope } from './pod';
+import { ComponentProps, SchedulingProps, apiObjectsOf, checkComponentProps } from './pod';
+import { IngressBackendRef } from './routing';
 import { TurnRelay } from './turn-relay';
 import { Problems, checkSecretReference, isFullyQualifiedDnsName, isObjectName, parseUrl, reportProblems, show } from './validation';
+import { ValidationScope, inScope } from './validation-scope';
 
 /** The homeserver part of `MatrixChat`. */
 export interface MatrixChatHomeserverOptions extends HomeserverSettings {
@@ -120,6 +125,52 @@ export interface MatrixChatProps {
   readonly labels?: Record<string, string>;
 }
 
+/** MatrixChat's props with every default applied: what validation and the wiring read. */
+interface MatrixChatResolved {
+  readonly props: MatrixChatProps;
+  readonly serverName: string;
+  readonly homeserverEnabled: boolean;
+  readonly livekitBundled: boolean;
+  readonly lkJwtEnabled: boolean;
+  readonly networkPoliciesEnabled: boolean;
+  readonly gatewayApi?: GatewayApiRoutingOptions;
+  readonly ingressEnabled: boolean;
+  /** The shared props handed to every component. */
+  readonly shared: ComponentProps;
+  readonly livekitPublicUrl?: string;
+  /** Host of a bundled SFU's own public URL, when it is not the server name. */
+  readonly livekitHost?: string;
+  readonly ingressNamespace?: string;
+}
+
+function resolveMatrixChat(props: MatrixChatProps): MatrixChatResolved {
+  const routing = props.routing ?? Routing.ingress();
+  const gatewayApi = routing.kind === RoutingKind.GATEWAY_API ? routing.gatewayApiOptions : undefined;
+  const livekitBundled = props.livekit?.enabled ?? true;
+  // A bundled SFU whose public URL names its own host is routed on that host as well (only a
+  // URL the user set can: the default is on the server name).
+  const publicHost = livekitBundled ? parseUrl(props.livekit?.publicUrl, ['wss', 'ws'])?.hostname : undefined;
+  return {
+    props,
+    serverName: props.serverName,
+    homeserverEnabled: props.homeserver?.enabled ?? true,
+    livekitBundled,
+    lkJwtEnabled: props.lkJwt?.enabled ?? true,
+    networkPoliciesEnabled: props.networkPolicy?.enabled ?? true,
+    gatewayApi,
+    ingressEnabled: !gatewayApi && (props.ingress?.enabled ?? true),
+    shared: { namePrefix: props.namePrefix, labels: props.labels, scheduling: props.scheduling, imagePullSecrets: props.imagePullSecrets },
+    livekitPublicUrl: props.livekit?.publicUrl ?? (livekitBundled ? `wss://${props.serverName}` : undefined),
+    livekitHost: publicHost !== undefined && publicHost !== props.serverName ? publicHost : undefined,
+    ingressNamespace: props.networkPolicy?.ingressControllerNamespace,
+  };
+}
+
+/** The scope of a component under MatrixChat: its props sit under `path`, and MatrixChat validates the shared ones. */
+function under(path: string): ValidationScope {
+  return { prefix: `${path}.`, parentValidated: true };
+}
+
 /**
  * A complete Matrix chat and calling stack: Tuwunel homeserver, LiveKit SFU (bundled or
  * external) with optional TURNS, lk-jwt-service, one Ingress and one NetworkPolicy per pod.
@@ -148,132 +199,33 @@ export class MatrixChat extends Construct {
 
   constructor(scope: Construct, id: string, props: MatrixChatProps) {
     super(scope, id);
-    markManagedScope(this);
     const problems = new Problems();
-    const serverName = props.serverName;
-    const homeserverEnabled = props.homeserver?.enabled ?? true;
-    const livekitBundled = props.livekit?.enabled ?? true;
-    const lkJwtEnabled = props.lkJwt?.enabled ?? true;
-    const networkPoliciesEnabled = props.networkPolicy?.enabled ?? true;
-    const routing = props.routing ?? Routing.ingress();
-    const gatewayApi: GatewayApiRoutingOptions | undefined = routing.kind === RoutingKind.GATEWAY_API ? routing.gatewayApiOptions : undefined;
-    const ingressEnabled = !gatewayApi && (props.ingress?.enabled ?? true);
-    const common = {
-      namePrefix: props.namePrefix,
-      labels: props.labels,
-      scheduling: props.scheduling,
-      imagePullSecrets: props.imagePullSecrets,
-    };
+    const settings = resolveMatrixChat(props);
+    this.livekitPublicUrl = settings.livekitPublicUrl;
+    checkMatrixChat(problems, settings);
 
-    checkServerName(problems, serverName);
-    checkNamePrefix(problems, props.namePrefix);
-    checkComponentProps(problems, common);
-    checkWellFormedStrings(problems, '', props);
-    // Checked here, against what the user set, so a bad serverName is not reported again through derived URLs.
-    if (homeserverEnabled && props.homeserver?.livekitServiceUrl !== undefined) {
-      checkLivekitServiceUrl(problems, props.homeserver.livekitServiceUrl);
-    }
-
-    this.livekitPublicUrl = props.livekit?.publicUrl ?? (livekitBundled ? `wss://${serverName}` : undefined);
-    if (props.livekit?.publicUrl !== undefined && !parseUrl(props.livekit.publicUrl, ['wss', 'ws'])) {
-      problems.add('livekit.publicUrl', `${show(props.livekit.publicUrl)} is not a ws:// or wss:// URL`, 'lk-jwt-service hands it to browsers, which cannot open a LiveKit connection to it, so calls never connect', 'use the public WebSocket URL of LiveKit, e.g. "wss://matrix.example.org"');
-    }
-    if (props.livekit?.turn?.enabled && livekitBundled && props.livekit.turn.domain !== undefined && props.livekit.turn.domain === serverName) {
-      problems.add('livekit.turn.domain', `equals serverName (${show(serverName)})`, 'the server name resolves to the ingress, where nothing listens for TURNS, so relayed calls fail', `use a dedicated name such as "turn.${serverName}" pointing at the livekit-rtc LoadBalancer IP`);
-    }
-    if (!livekitBundled) {
-      checkExternalLiveKit(problems, props, lkJwtEnabled);
-    }
-    if (gatewayApi && props.ingress !== undefined) {
-      problems.add('ingress', 'is set while routing is Routing.gatewayApi()', 'no Ingress is created with Gateway API routing, so these settings would be silently ignored', 'remove ingress, or configure TLS, allow-lists and timeouts on your Gateway and its policies');
-    }
-    if (props.livekit?.webhooks?.enabled && livekitBundled && !lkJwtEnabled) {
-      problems.add('livekit.webhooks.enabled', 'is true while lkJwt.enabled is false', 'LiveKit would post every webhook to a lk-jwt-service that does not exist', 'enable lkJwt, or disable livekit.webhooks');
-    }
-    const ingressNamespace = props.networkPolicy?.ingressControllerNamespace;
-    if (ingressNamespace !== undefined && !isObjectName(ingressNamespace)) {
-      problems.add('networkPolicy.ingressControllerNamespace', `${show(ingressNamespace)} is not a namespace name`, 'the policy would admit no namespace, so every public request to the homeserver and lk-jwt-service is dropped', 'name the ingress controller\'s namespace, e.g. "ingress-nginx"');
-    }
-    if (ingressNamespace !== undefined && props.livekit?.scaleOut?.enabled && props.livekit?.webhooks?.enabled) {
-      problems.add('networkPolicy.ingressControllerNamespace', 'is set while scale-out LiveKit sends webhooks', 'host-network SFU pods reach lk-jwt-service from node addresses, which a namespace or pod selector does not admit, so every webhook is dropped', 'leave ingressControllerNamespace unset in this combination, or disable livekit.webhooks');
-    }
-
-    if (homeserverEnabled) {
-      this.homeserver = new Homeserver(this, 'homeserver', {
-        ...props.homeserver,
-        ...common,
-        serverName,
-        livekitServiceUrl: props.homeserver?.livekitServiceUrl ?? (lkJwtEnabled ? `https://${serverName}` : undefined),
-      });
-    }
-    if (livekitBundled) {
-      this.livekit = new LiveKit(this, 'livekit', { ...props.livekit, ...common });
-      this.turnRelay = this.livekit.turnRelay;
-    }
-    if (lkJwtEnabled) {
-      this.lkJwt = new LkJwt(this, 'lk-jwt', {
-        ...props.lkJwt,
-        ...common,
-        serverName,
-        // Validation reports a missing URL; the placeholder keeps construction going so all errors surface together.
-        livekitUrl: this.livekitPublicUrl ?? '',
-        credentials: this.livekit?.credentials ?? liveKitCredentials(props.livekit?.keys, props.namePrefix),
-        credentialsHash: this.livekit?.credentialsHash,
-      });
-    }
-
-    const backends = {
-      homeserver: this.homeserver ? { serviceName: this.homeserver.name, port: this.homeserver.port } : undefined,
-      lkJwt: this.lkJwt ? { serviceName: this.lkJwt.name, port: this.lkJwt.port } : undefined,
-      livekitSignaling: this.livekit ? { serviceName: this.livekit.signalingServiceName, port: this.livekit.signalingPort } : undefined,
-    };
+    this.homeserver = settings.homeserverEnabled ? this.createHomeserver(settings) : undefined;
+    this.livekit = settings.livekitBundled ? new LiveKit(this, 'livekit', inScope({ ...props.livekit, ...settings.shared }, under('livekit'))) : undefined;
+    this.turnRelay = this.livekit?.turnRelay;
+    this.lkJwt = settings.lkJwtEnabled ? this.createLkJwt(settings) : undefined;
     const anyWorkload = this.homeserver !== undefined || this.lkJwt !== undefined || this.livekit !== undefined;
-    // A bundled SFU whose public URL names its own host is routed on that host as well (only a
-    // URL the user set can: the default is on the server name).
-    const publicHost = this.livekit ? parseUrl(props.livekit?.publicUrl, ['wss', 'ws'])?.hostname : undefined;
-    const livekitHost = publicHost !== undefined && publicHost !== serverName ? publicHost : undefined;
-    if (livekitHost !== undefined && !isFullyQualifiedDnsName(livekitHost)) {
-      problems.add('livekit.publicUrl', `names the host ${show(livekitHost)}, which is not a DNS name the ingress can serve`, 'browsers would dial a LiveKit address that nothing routes to the bundled SFU, so calls never connect', 'use the server name or a DNS name pointing at the ingress, e.g. "wss://livekit.example.org"');
-    }
-    if (ingressEnabled && anyWorkload) {
-      this.ingress = new MatrixIngress(this, 'ingress', {
-        ...props.ingress,
-        ...backends,
-        serverName,
-        namePrefix: props.namePrefix,
-        labels: props.labels,
-        namespace: Chart.of(this).namespace,
-        maxRequestSize: props.homeserver?.maxRequestSize,
-        livekitHost,
-      });
-    }
-    if (gatewayApi && anyWorkload) {
-      this.httpRoute = new MatrixHttpRoute(this, 'http-route', {
-        ...backends,
-        serverName,
-        parentRefs: gatewayApi.parentRefs,
-        namePrefix: props.namePrefix,
-        labels: props.labels,
-        livekitHost,
-      });
-    }
-
-    if (networkPoliciesEnabled && anyWorkload) {
+    const routes = anyWorkload ? this.createRouting(settings) : {};
+    this.ingress = routes.ingress;
+    this.httpRoute = routes.httpRoute;
+    if (settings.networkPoliciesEnabled && anyWorkload) {
       this.networkPolicies = new MatrixNetworkPolicies(this, 'network-policies', {
         namePrefix: props.namePrefix,
         labels: props.labels,
         homeserver: this.homeserver,
         livekit: this.livekit,
         lkJwt: this.lkJwt,
-        ingressControllerNamespace: ingressNamespace,
+        ingressControllerNamespace: settings.ingressNamespace,
       });
     }
-
     this.contentSecurityPolicy = contentSecurityPolicySources(
-      homeserverEnabled ? serverName : undefined,
+      settings.homeserverEnabled ? settings.serverName : undefined,
       this.lkJwt || this.livekit ? this.livekitPublicUrl : undefined,
     );
-
     reportProblems(this, problems);
   }
 
@@ -288,6 +240,92 @@ export class MatrixChat extends Construct {
   /** Every object the stack generated, for escape hatches (`addJsonPatch`, labels). */
   public get apiObjects(): ApiObject[] {
     return apiObjectsOf(this);
+  }
+
+  private createHomeserver(s: MatrixChatResolved): Homeserver {
+    return new Homeserver(this, 'homeserver', inScope({
+      ...s.props.homeserver,
+      ...s.shared,
+      serverName: s.serverName,
+      livekitServiceUrl: s.props.homeserver?.livekitServiceUrl ?? (s.lkJwtEnabled ? `https://${s.serverName}` : undefined),
+    }, under('homeserver')));
+  }
+
+  private createLkJwt(s: MatrixChatResolved): LkJwt {
+    return new LkJwt(this, 'lk-jwt', inScope({
+      ...s.props.lkJwt,
+      ...s.shared,
+      serverName: s.serverName,
+      // Validation reports a missing URL; the placeholder keeps construction going so all errors surface together.
+      livekitUrl: s.livekitPublicUrl ?? '',
+      credentials: this.livekit?.credentials ?? liveKitCredentials(s.props.livekit?.keys, s.props.namePrefix),
+      credentialsHash: this.livekit?.credentialsHash,
+    }, under('lkJwt')));
+  }
+
+  /** The Ingress or the Gateway API routes to the components that exist. */
+  private createRouting(s: MatrixChatResolved): { ingress?: MatrixIngress; httpRoute?: MatrixHttpRoute } {
+    const backends: Record<'homeserver' | 'lkJwt' | 'livekitSignaling', IngressBackendRef | undefined> = {
+      homeserver: this.homeserver ? { serviceName: this.homeserver.name, port: this.homeserver.port } : undefined,
+      lkJwt: this.lkJwt ? { serviceName: this.lkJwt.name, port: this.lkJwt.port } : undefined,
+      livekitSignaling: this.livekit ? { serviceName: this.livekit.signalingServiceName, port: this.livekit.signalingPort } : undefined,
+    };
+    const props = s.props;
+    const ingress = !s.ingressEnabled ? undefined : new MatrixIngress(this, 'ingress', {
+      ...props.ingress,
+      ...backends,
+      serverName: s.serverName,
+      namePrefix: props.namePrefix,
+      labels: props.labels,
+      namespace: Chart.of(this).namespace,
+      maxRequestSize: props.homeserver?.maxRequestSize,
+      livekitHost: s.livekitHost,
+    });
+    const httpRoute = !s.gatewayApi ? undefined : new MatrixHttpRoute(this, 'http-route', {
+      ...backends,
+      serverName: s.serverName,
+      parentRefs: s.gatewayApi.parentRefs,
+      namePrefix: props.namePrefix,
+      labels: props.labels,
+      livekitHost: s.livekitHost,
+    });
+    return { ingress, httpRoute };
+  }
+}
+
+/** The checks MatrixChat owns: the shared props, the values it derives for the components, and rules across components. */
+function checkMatrixChat(problems: Problems, s: MatrixChatResolved): void {
+  const props = s.props;
+  checkServerName(problems, s.serverName);
+  checkNamePrefix(problems, props.namePrefix);
+  checkComponentProps(problems, s.shared);
+  checkWellFormedStrings(problems, '', props);
+  // Checked here, against what the user set, so a bad serverName is not reported again through derived URLs.
+  if (s.homeserverEnabled && props.homeserver?.livekitServiceUrl !== undefined) {
+    checkLivekitServiceUrl(problems, props.homeserver.livekitServiceUrl, 'homeserver.');
+  }
+  if (props.livekit?.publicUrl !== undefined && !parseUrl(props.livekit.publicUrl, ['wss', 'ws'])) {
+    problems.add('livekit.publicUrl', `${show(props.livekit.publicUrl)} is not a ws:// or wss:// URL`, 'lk-jwt-service hands it to browsers, which cannot open a LiveKit connection to it, so calls never connect', 'use the public WebSocket URL of LiveKit, e.g. "wss://matrix.example.org"');
+  }
+  if (props.livekit?.turn?.enabled && s.livekitBundled && props.livekit.turn.domain !== undefined && props.livekit.turn.domain === s.serverName) {
+    problems.add('livekit.turn.domain', `equals serverName (${show(s.serverName)})`, 'the server name resolves to the ingress, where nothing listens for TURNS, so relayed calls fail', `use a dedicated name such as "turn.${s.serverName}" pointing at the livekit-rtc LoadBalancer IP`);
+  }
+  if (!s.livekitBundled) checkExternalLiveKit(problems, props, s.lkJwtEnabled);
+  if (s.gatewayApi && props.ingress !== undefined) {
+    problems.add('ingress', 'is set while routing is Routing.gatewayApi()', 'no Ingress is created with Gateway API routing, so these settings would be silently ignored', 'remove ingress, or configure TLS, allow-lists and timeouts on your Gateway and its policies');
+  }
+  if (props.livekit?.webhooks?.enabled && s.livekitBundled && !s.lkJwtEnabled) {
+    problems.add('livekit.webhooks.enabled', 'is true while lkJwt.enabled is false', 'LiveKit would post every webhook to a lk-jwt-service that does not exist', 'enable lkJwt, or disable livekit.webhooks');
+  }
+  const ingressNamespace = s.ingressNamespace;
+  if (ingressNamespace !== undefined && !isObjectName(ingressNamespace)) {
+    problems.add('networkPolicy.ingressControllerNamespace', `${show(ingressNamespace)} is not a namespace name`, 'the policy would admit no namespace, so every public request to the homeserver and lk-jwt-service is dropped', 'name the ingress controller\'s namespace, e.g. "ingress-nginx"');
+  }
+  if (ingressNamespace !== undefined && props.livekit?.scaleOut?.enabled && props.livekit?.webhooks?.enabled) {
+    problems.add('networkPolicy.ingressControllerNamespace', 'is set while scale-out LiveKit sends webhooks', 'host-network SFU pods reach lk-jwt-service from node addresses, which a namespace or pod selector does not admit, so every webhook is dropped', 'leave ingressControllerNamespace unset in this combination, or disable livekit.webhooks');
+  }
+  if (s.livekitHost !== undefined && !isFullyQualifiedDnsName(s.livekitHost)) {
+    problems.add('livekit.publicUrl', `names the host ${show(s.livekitHost)}, which is not a DNS name the ingress can serve`, 'browsers would dial a LiveKit address that nothing routes to the bundled SFU, so calls never connect', 'use the server name or a DNS name pointing at the ingress, e.g. "wss://livekit.example.org"');
   }
 }
 

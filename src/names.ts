@@ -1,3 +1,4 @@
+// Object names (the reference chart's, with namePrefix), selector labels and recommended labels.
 /**
  * Object names and labels shared by every construct.
  *

@@ -1,3 +1,4 @@
+// One NetworkPolicy per pod, admitting exactly the ports each listens on.
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';

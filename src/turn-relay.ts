@@ -1,9 +1,11 @@
+// LiveKit's TURNS relay: its props, the resolved settings, their validation and the pieces the LiveKit pod mounts.
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
-import { SECRET_FILE_MODE } from './pod';
+import { SECRET_FILE_MODE } from './security-context';
 import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, reportProblems, show } from './validation';
+import { scopeOf } from './validation-scope';
 
 /** Kind of a cert-manager issuer. */
 export enum IssuerKind {
@@ -92,12 +94,6 @@ export interface TurnRelayProps extends TurnProps {
    * @default none
    */
   readonly labels?: Record<string, string>;
-
-  /**
-   * Prefix of the prop path used in validation messages.
-   * @default 'livekit.turn'
-   */
-  readonly propPath?: string;
 }
 
 /** Public port of the relay: LiveKit always tells clients `turns:<domain>:443` (pkg/service/roommanager.go). */
@@ -105,6 +101,38 @@ export const TURNS_PUBLIC_PORT = 443;
 const CERT_DIR = '/etc/livekit-turn-tls';
 const CERT_FILE = 'tls.crt';
 const KEY_FILE = 'tls.key';
+/** The keys cert-manager writes, and the defaults of `certKey` and `keyKey`. */
+const CERT_MANAGER_KEYS = { certKey: CERT_FILE, keyKey: KEY_FILE } as const;
+
+/** The relay's props with every default applied. */
+interface TurnSettings {
+  readonly domain: string;
+  readonly tlsPort: number;
+  readonly issuer?: CertificateIssuerRef;
+  readonly existingSecret?: string;
+  /** The Secret mounted: the user's, or the managed Certificate's. */
+  readonly certificateSecretName: string;
+  readonly certKey: string;
+  readonly keyKey: string;
+  readonly certificateName: string;
+  readonly labels?: Record<string, string>;
+}
+
+function resolveTurn(props: TurnRelayProps): TurnSettings {
+  const issuer = props.tls?.issuer;
+  const certificateName = prefixed(props.namePrefix, BASE_NAMES.turnCertificate);
+  return {
+    domain: props.domain ?? '',
+    tlsPort: props.tlsPort ?? 5349,
+    issuer,
+    existingSecret: props.tls?.existingSecret,
+    certificateSecretName: props.tls?.existingSecret ?? (issuer ? certificateName : ''),
+    certKey: props.tls?.certKey ?? CERT_MANAGER_KEYS.certKey,
+    keyKey: props.tls?.keyKey ?? CERT_MANAGER_KEYS.keyKey,
+    certificateName,
+    labels: props.labels,
+  };
+}
 
 /**
  * TURNS on the LiveKit SFU: the `turn` section of LiveKit's config, the certificate volume,
@@ -125,60 +153,31 @@ export class TurnRelay extends Construct {
 
   constructor(scope: Construct, id: string, props: TurnRelayProps) {
     super(scope, id);
-    const path = props.propPath ?? 'livekit.turn';
-    this.domain = props.domain ?? '';
-    this.tlsPort = props.tlsPort ?? 5349;
-    const issuer = props.tls?.issuer;
-    this.certificateSecretName = props.tls?.existingSecret ?? (issuer ? prefixed(props.namePrefix, BASE_NAMES.turnCertificate) : '');
-    this.certKey = props.tls?.certKey ?? 'tls.crt';
-    this.keyKey = props.tls?.keyKey ?? 'tls.key';
+    const settings = resolveTurn(props);
+    this.domain = settings.domain;
+    this.tlsPort = settings.tlsPort;
+    this.certificateSecretName = settings.certificateSecretName;
+    this.certKey = settings.certKey;
+    this.keyKey = settings.keyKey;
 
     const problems = new Problems();
-    if (props.domain === undefined || props.domain === '') {
-      problems.add(`${path}.domain`, 'is not set', 'a TURN relay without a reachable host name boots but never accepts a connection, so clients behind symmetric NAT join calls with no media', 'set a dedicated name such as "turn.matrix.example.org" whose DNS points at the livekit-rtc LoadBalancer IP');
-    } else if (!isFullyQualifiedDnsName(props.domain)) {
-      problems.add(`${path}.domain`, `${show(props.domain)} is not a fully-qualified lowercase DNS name`, 'LiveKit advertises it to clients and the certificate must match it, so relayed calls fail', 'use a host name such as "turn.matrix.example.org"');
-    }
-    if (issuer && props.tls?.existingSecret) {
-      problems.add(`${path}.tls.issuer`, 'is set together with turn.tls.existingSecret', 'the relay can mount only one certificate Secret, and a managed Certificate would overwrite yours', 'remove turn.tls.issuer (bring your own Secret) or turn.tls.existingSecret (let cert-manager manage it)');
-    }
-    if (issuer) {
-      if (!isObjectName(issuer.name)) {
-        problems.add(`${path}.tls.issuer.name`, `${show(issuer.name)} is not an issuer name`, 'cert-manager finds no issuer, never issues the certificate, and the relay never starts', 'name an existing Issuer or ClusterIssuer');
-      }
-      if (issuer.kind !== undefined && !Object.values(IssuerKind).includes(issuer.kind)) {
-        problems.add(`${path}.tls.issuer.kind`, `${show(issuer.kind)} is not Issuer or ClusterIssuer`, 'cert-manager rejects the Certificate', 'use IssuerKind.ISSUER or IssuerKind.CLUSTER_ISSUER');
-      }
-      for (const [field, key, expected] of [['certKey', this.certKey, 'tls.crt'], ['keyKey', this.keyKey, 'tls.key']]) {
-        if (key !== expected) {
-          problems.add(`${path}.tls.${field}`, `is ${show(key)} while turn.tls.issuer is set`, `cert-manager always writes ${expected}, so the relay would mount a key that does not exist and never start`, `remove turn.tls.${field}`);
-        }
-      }
-    } else if (props.tls?.existingSecret === undefined || props.tls.existingSecret === '') {
-      problems.add(`${path}.tls.existingSecret`, 'is not set', 'LiveKit terminates TURNS itself and without a certificate the relay never completes a TLS handshake, so NAT-bound clients fail silently', 'create a certificate Secret for turn.domain and name it here, or set turn.tls.issuer to have cert-manager issue one');
-    } else {
-      checkSecretReference(problems, `${path}.tls.existingSecret`, props.tls.existingSecret, [
-        { path: `${path}.tls.certKey`, key: this.certKey },
-        { path: `${path}.tls.keyKey`, key: this.keyKey },
-      ]);
-    }
-    checkContainerPort(problems, `${path}.tlsPort`, this.tlsPort);
-
-    if (issuer) {
-      const name = prefixed(props.namePrefix, BASE_NAMES.turnCertificate);
-      this.certificate = new ApiObject(this, 'certificate', {
-        apiVersion: 'cert-manager.io/v1',
-        kind: 'Certificate',
-        metadata: { name, labels: recommendedLabels('livekit', 'turn-relay', name, props.labels) },
-        spec: {
-          secretName: this.certificateSecretName,
-          dnsNames: [this.domain],
-          issuerRef: { name: issuer.name, kind: issuer.kind ?? IssuerKind.CLUSTER_ISSUER, group: 'cert-manager.io' },
-          privateKey: { rotationPolicy: 'Always' },
-        },
-      } as any);
-    }
+    checkTurn(problems, settings, scopeOf(props).prefix);
+    if (settings.issuer) this.certificate = this.createCertificate(settings, settings.issuer);
     reportProblems(this, problems);
+  }
+
+  private createCertificate(settings: TurnSettings, issuer: CertificateIssuerRef): ApiObject {
+    return new ApiObject(this, 'certificate', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: settings.certificateName, labels: recommendedLabels('livekit', 'turn-relay', settings.certificateName, settings.labels) },
+      spec: {
+        secretName: settings.certificateSecretName,
+        dnsNames: [settings.domain],
+        issuerRef: { name: issuer.name, kind: issuer.kind ?? IssuerKind.CLUSTER_ISSUER, group: 'cert-manager.io' },
+        privateKey: { rotationPolicy: 'Always' },
+      },
+    } as any);
   }
 
   /** The `turn` section of LiveKit's config.yaml (keys LiveKit really reads). */
@@ -217,5 +216,43 @@ export class TurnRelay extends Construct {
   /** The LoadBalancer port: public 443 onto the container port. */
   public get servicePort(): k8s.ServicePort {
     return { name: 'turns', port: TURNS_PUBLIC_PORT, targetPort: k8s.IntOrString.fromNumber(this.tlsPort), protocol: 'TCP' };
+  }
+}
+
+/** Validates the relay's settings; `p` is the prefix of their prop paths (`livekit.turn.` inside MatrixChat). */
+function checkTurn(problems: Problems, s: TurnSettings, p: string): void {
+  if (s.domain === '') {
+    problems.add(`${p}domain`, 'is not set', 'a TURN relay without a reachable host name boots but never accepts a connection, so clients behind symmetric NAT join calls with no media', 'set a dedicated name such as "turn.matrix.example.org" whose DNS points at the livekit-rtc LoadBalancer IP');
+  } else if (!isFullyQualifiedDnsName(s.domain)) {
+    problems.add(`${p}domain`, `${show(s.domain)} is not a fully-qualified lowercase DNS name`, 'LiveKit advertises it to clients and the certificate must match it, so relayed calls fail', 'use a host name such as "turn.matrix.example.org"');
+  }
+  if (s.issuer && s.existingSecret) {
+    problems.add(`${p}tls.issuer`, 'is set together with turn.tls.existingSecret', 'the relay can mount only one certificate Secret, and a managed Certificate would overwrite yours', 'remove turn.tls.issuer (bring your own Secret) or turn.tls.existingSecret (let cert-manager manage it)');
+  }
+  if (s.issuer) {
+    checkIssuer(problems, s, s.issuer, p);
+  } else if (s.existingSecret === undefined || s.existingSecret === '') {
+    problems.add(`${p}tls.existingSecret`, 'is not set', 'LiveKit terminates TURNS itself and without a certificate the relay never completes a TLS handshake, so NAT-bound clients fail silently', 'create a certificate Secret for turn.domain and name it here, or set turn.tls.issuer to have cert-manager issue one');
+  } else {
+    checkSecretReference(problems, `${p}tls.existingSecret`, s.existingSecret, [
+      { path: `${p}tls.certKey`, key: s.certKey },
+      { path: `${p}tls.keyKey`, key: s.keyKey },
+    ]);
+  }
+  checkContainerPort(problems, `${p}tlsPort`, s.tlsPort);
+}
+
+function checkIssuer(problems: Problems, s: TurnSettings, issuer: CertificateIssuerRef, p: string): void {
+  if (!isObjectName(issuer.name)) {
+    problems.add(`${p}tls.issuer.name`, `${show(issuer.name)} is not an issuer name`, 'cert-manager finds no issuer, never issues the certificate, and the relay never starts', 'name an existing Issuer or ClusterIssuer');
+  }
+  if (issuer.kind !== undefined && !Object.values(IssuerKind).includes(issuer.kind)) {
+    problems.add(`${p}tls.issuer.kind`, `${show(issuer.kind)} is not Issuer or ClusterIssuer`, 'cert-manager rejects the Certificate', 'use IssuerKind.ISSUER or IssuerKind.CLUSTER_ISSUER');
+  }
+  for (const field of ['certKey', 'keyKey'] as const) {
+    const expected = CERT_MANAGER_KEYS[field];
+    if (s[field] !== expected) {
+      problems.add(`${p}tls.${field}`, `is ${show(s[field])} while turn.tls.issuer is set`, `cert-manager always writes ${expected}, so the relay would mount a key that does not exist and never start`, `remove turn.tls.${field}`);
+    }
   }
 }

@@ -1,3 +1,4 @@
+// The Problems collector and the value checks every construct's validators share.
 import { isIP } from 'node:net';
 import { Construct } from 'constructs';
 
@@ -118,21 +119,11 @@ export function isDataKey(value: unknown): boolean {
 /** Validates a reference to a user-managed Secret (`namePath` is the prop holding its name) and keys of it. */
 export function checkSecretReference(problems: Problems, namePath: string, name: unknown, keys: Array<{ path: string; key: unknown }>): void {
   if (!isObjectName(name)) {
-    problems.add(
-      namePath,
-      `${show(name)} is not a valid Secret name`,
-      'the pod would reference a Secret Kubernetes cannot hold and never start',
-      'name an existing Secret in the chart\'s namespace (lowercase letters, digits, "-" and ".")',
-    );
+    problems.add(namePath, `${show(name)} is not a valid Secret name`, 'the pod would reference a Secret Kubernetes cannot hold and never start', 'name an existing Secret in the chart\'s namespace (lowercase letters, digits, "-" and ".")');
   }
   for (const { path: keyPath, key } of keys) {
     if (!isDataKey(key)) {
-      problems.add(
-        keyPath,
-        `${show(key)} is not a valid Secret key`,
-        'Kubernetes rejects the reference and the pod never starts',
-        'use the key under which the Secret stores the value (letters, digits, "-", "_" and ".")',
-      );
+      problems.add(keyPath, `${show(key)} is not a valid Secret key`, 'Kubernetes rejects the reference and the pod never starts', 'use the key under which the Secret stores the value (letters, digits, "-", "_" and ".")');
     }
   }
 }
@@ -145,14 +136,7 @@ export function isQuantity(value: unknown): boolean {
 /** Label keys and values as Kubernetes accepts them. */
 export function checkLabels(problems: Problems, path: string, labels: Record<string, string> | undefined): void {
   for (const [key, value] of Object.entries(labels ?? {})) {
-    if (!isLabelKey(key)) {
-      problems.add(
-        `${path}.${key}`,
-        `${show(key)} is not a valid label key`,
-        'the API server rejects every object carrying it',
-        'use an optional DNS-subdomain prefix and "/" then a name of up to 63 letters, digits, "-", "_" or "."',
-      );
-    }
+    checkKey(problems, `${path}.${key}`, key, 'label', 'the API server rejects every object carrying it');
     if (!isLabelValue(value)) {
       problems.add(
         `${path}.${key}`,
@@ -161,6 +145,13 @@ export function checkLabels(problems: Problems, path: string, labels: Record<str
         'use up to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
       );
     }
+  }
+}
+
+/** Label and annotation keys follow the same rules. */
+function checkKey(problems: Problems, path: string, key: string, kind: 'label' | 'annotation', why: string): void {
+  if (!isLabelKey(key)) {
+    problems.add(path, `${show(key)} is not a valid ${kind} key`, why, 'use an optional DNS-subdomain prefix and "/" then a name of up to 63 letters, digits, "-", "_" or "."');
   }
 }
 
@@ -181,14 +172,7 @@ export function isLabelValue(value: unknown): boolean {
 /** Annotation keys follow the label-key rules; values may be any string. */
 export function checkAnnotations(problems: Problems, path: string, annotations: Record<string, string> | undefined): void {
   for (const [key, value] of Object.entries(annotations ?? {})) {
-    if (!isLabelKey(key)) {
-      problems.add(
-        `${path}.${key}`,
-        `${show(key)} is not a valid annotation key`,
-        'the API server rejects the object',
-        'use an optional DNS-subdomain prefix and "/" then a name of up to 63 letters, digits, "-", "_" or "."',
-      );
-    }
+    checkKey(problems, `${path}.${key}`, key, 'annotation', 'the API server rejects the object');
     if (typeof value !== 'string') {
       problems.add(`${path}.${key}`, `${show(value)} is not a string`, 'annotation values must be strings or the API server rejects the object', 'quote the value');
     }

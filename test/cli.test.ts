@@ -1,9 +1,10 @@
+// The matrix-chat CLI: values files, --set, output and exit codes.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { K8sObject, container, env, find, has, livekitConfig, tuwunelConfig } from './util';
+import { container, env, EXTERNAL_OBJECT_IDS, find, has, K8sObject, livekitConfig, tuwunelConfig } from './util';
 import { OUTPUT_FILE, main, mergeValues, parseSet } from '../src/cli';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -101,16 +102,7 @@ describe('the seed examples through the CLI', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^note: matrixChat\.homeserver\.livekitServiceUrl: removed the trailing "\/sfu"/);
     const objects = objectsOf(result.stdout);
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'ConfigMap/matrix-homeserver-config',
-      'Deployment/lk-jwt-service',
-      'Ingress/matrix-ingress',
-      'NetworkPolicy/lk-jwt-service-policy',
-      'NetworkPolicy/matrix-homeserver-policy',
-      'Service/lk-jwt-service',
-      'Service/matrix-homeserver',
-      'StatefulSet/matrix-homeserver',
-    ]);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(EXTERNAL_OBJECT_IDS);
     expect(tuwunelConfig(objects).global.well_known.livekit_url).toBe('https://matrix.example.org');
     const jwt = container(find(objects, 'Deployment', 'lk-jwt-service'));
     expect(env(jwt, 'LIVEKIT_URL').value).toBe('wss://livekit.operator.example');

@@ -1,6 +1,7 @@
-import { EXTERNAL_PROPS } from './helpers-unit';
-import { MINIMAL_PROPS, build } from './util';
-import { MatrixChatProps, mergeContentSecurityPolicy } from '../src';
+// The stack's Content-Security-Policy sources and merging them into a policy.
+import { build, EXTERNAL_PROPS, MINIMAL_PROPS } from './util';
+import { MatrixChatProps } from '../src';
+import { mergeContentSecurityPolicy } from '../src/csp';
 
 const HTTPS = 'https://matrix.example.org';
 const WSS = 'wss://matrix.example.org';

@@ -1,6 +1,6 @@
+// Synthesis is deterministic: the same props give the same bytes.
 import { App, Chart } from 'cdk8s';
-import { INLINE_PROPS, TURN_PROPS } from './helpers-unit';
-import { MINIMAL_PROPS, synth, toYaml } from './util';
+import { INLINE_PROPS, MINIMAL_PROPS, synth, toYaml, TURN_PROPS } from './util';
 import { MatrixChat, MatrixChatProps } from '../src';
 
 const FULL: MatrixChatProps = {

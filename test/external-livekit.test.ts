@@ -1,5 +1,5 @@
-import { EXTERNAL_PROPS, ingressRoutes, objectIds, ofKind } from './helpers-unit';
-import { MINIMAL_PROPS, build, container, env, find, has, synth, synthErrors, tuwunelConfig } from './util';
+// MatrixChat with an external LiveKit (livekit.enabled false).
+import { build, container, env, EXTERNAL_OBJECT_IDS, EXTERNAL_PROPS, find, has, ingressRoutes, MINIMAL_PROPS, objectIds, ofKind, synth, synthErrors, tuwunelConfig } from './util';
 import { MatrixChatProps } from '../src';
 
 describe('external LiveKit (livekit.enabled: false)', () => {
@@ -29,16 +29,7 @@ describe('external LiveKit (livekit.enabled: false)', () => {
   });
 
   test('exactly the homeserver, lk-jwt, ingress and their policies remain', () => {
-    expect(objectIds(synth(EXTERNAL_PROPS))).toEqual([
-      'ConfigMap/matrix-homeserver-config',
-      'Deployment/lk-jwt-service',
-      'Ingress/matrix-ingress',
-      'NetworkPolicy/lk-jwt-service-policy',
-      'NetworkPolicy/matrix-homeserver-policy',
-      'Service/lk-jwt-service',
-      'Service/matrix-homeserver',
-      'StatefulSet/matrix-homeserver',
-    ]);
+    expect(objectIds(synth(EXTERNAL_PROPS))).toEqual(EXTERNAL_OBJECT_IDS);
   });
 
   test('no /rtc or /twirp route; homeserver and lk-jwt routes stay', () => {

@@ -1,3 +1,4 @@
+// Property-based tests: random and hostile props either synthesize cleanly or fail with our validation error.
 import { Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import { MatrixChatProps } from '../src';

@@ -1,3 +1,4 @@
+// Mapping the reference Helm chart's values to MatrixChatProps.
 import * as path from 'node:path';
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';

@@ -1,5 +1,5 @@
-import { TURN_PROPS, ingressRoutes, ofKind, synthErrorsWithoutNamespace } from './helpers-unit';
-import { K8sObject, MINIMAL_PROPS, find, has, synth } from './util';
+// The Ingress: routes, TLS, controller-specific annotations and Traefik middlewares.
+import { find, has, ingressRoutes, K8sObject, MINIMAL_PROPS, ofKind, synth, synthErrorsWithoutNamespace, TURN_PROPS } from './util';
 import { MatrixChatProps } from '../src';
 
 const HOST = 'matrix.example.org';

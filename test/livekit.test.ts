@@ -1,6 +1,6 @@
+// The LiveKit SFU: Deployment, config.yaml, credentials, Services and TURNS.
 import { Chart, Testing } from 'cdk8s';
-import { INLINE_PROPS, TEST_DIGEST, TURN_PROPS, leafPaths, mount, objectIds, ofKind, podSpec, volume } from './helpers-unit';
-import { K8sObject, MINIMAL_PROPS, TEST_API_SECRET, build, container, env, find, has, livekitConfig, parseYaml, secretValue, synth } from './util';
+import { build, container, env, find, HARDENED_CONTAINER, has, INLINE_PROPS, K8sObject, leafPaths, livekitConfig, MINIMAL_PROPS, mount, objectIds, ofKind, parseYaml, podSpec, secretValue, synth, TEST_API_SECRET, TEST_DIGEST, TURN_PROPS, volume } from './util';
 import { LiveKit, MatrixChatProps } from '../src';
 
 /**
@@ -211,16 +211,7 @@ describe('Deployment', () => {
     expect(podSpec(d).automountServiceAccountToken).toBe(false);
     // fsGroup: the kubelet writes Secret files as gid fsGroup (0 without it); the 0440 TURNS key is readable only through it.
     expect(podSpec(d).securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
-    expect(container(d).securityContext).toEqual({
-      runAsNonRoot: true,
-      runAsUser: 10001,
-      runAsGroup: 10001,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(container(d).securityContext).toEqual(HARDENED_CONTAINER);
   });
 
   test('image: docker.io/livekit/livekit-server:v1.13.5 by default', () => {

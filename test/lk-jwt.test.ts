@@ -1,6 +1,6 @@
+// lk-jwt-service: Deployment, environment, Service and validation.
 import { Chart, Testing } from 'cdk8s';
-import { INLINE_PROPS, TEST_DIGEST, objectIds, podSpec } from './helpers-unit';
-import { K8sObject, MINIMAL_PROPS, TEST_API_SECRET, container, env, find, has, synth } from './util';
+import { container, env, find, has, INLINE_PROPS, K8sObject, MINIMAL_PROPS, objectIds, podSpec, synth, TEST_API_SECRET, TEST_DIGEST } from './util';
 import { LkJwt, MatrixChatProps } from '../src';
 
 /** Every variable lk-jwt-service reads (REFERENCE.md, element-hq/lk-jwt-service config.go). */

@@ -1,5 +1,5 @@
-import { INLINE_PROPS, TURN_PROPS, ofKind, portSet } from './helpers-unit';
-import { K8sObject, MINIMAL_PROPS, container, find, has, synth } from './util';
+// The NetworkPolicies: one per pod, with the ports each admits.
+import { container, find, has, INLINE_PROPS, K8sObject, MINIMAL_PROPS, ofKind, portSet, synth, TURN_PROPS } from './util';
 import { MatrixChatProps } from '../src';
 
 const WORKLOADS: Array<[policy: string, kind: string, workload: string, service: string]> = [

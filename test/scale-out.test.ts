@@ -1,3 +1,4 @@
+// LiveKit scale-out mode: host network, Redis and one SFU per node.
 import { MatrixChatProps, NodeAddressSource } from '../src';
 import { MINIMAL_PROPS, container, env, find, has, livekitConfig, synth, synthErrors } from './util';
 

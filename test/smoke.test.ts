@@ -1,3 +1,4 @@
+// The minimal stack synthesizes.
 import { MINIMAL_PROPS, find, synth, tuwunelConfig } from './util';
 
 test('minimal props synthesize the homeserver', () => {

@@ -1,3 +1,4 @@
+// The one snapshot: the example stack exactly as cdk8s synth writes it.
 import { Testing } from 'cdk8s';
 import { toYaml } from './util';
 import { MatrixChatExample } from '../examples/main';

@@ -1,6 +1,6 @@
+// Validation across the stack: every rule, its message and its valid neighbour.
 import { Size } from 'cdk8s';
-import { EXTERNAL_PROPS, TEST_DIGEST, problemLines, problemsAt, synthErrorsWithoutNamespace } from './helpers-unit';
-import { MINIMAL_PROPS, TEST_API_SECRET, synthErrors } from './util';
+import { EXTERNAL_PROPS, MINIMAL_PROPS, problemLines, problemsAt, synthErrors, synthErrorsWithoutNamespace, TEST_API_SECRET, TEST_DIGEST } from './util';
 import { MatrixChatProps } from '../src';
 
 const M = MINIMAL_PROPS;

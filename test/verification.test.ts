@@ -1,3 +1,4 @@
+// The verification suite: every invariant over every scenario, and each invariant catching a seeded defect.
 import { K8sObject, synth } from './util';
 import { stopCrdValidator } from './verification/crd-models';
 import { INVARIANTS } from './verification/invariants';

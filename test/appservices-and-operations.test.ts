@@ -1,3 +1,4 @@
+// Declarative appservices, config rollouts, LiveKit webhooks and metrics, scheduling and disruption.
 import { AppserviceRegistration, MatrixChatProps } from '../src';
 import { MINIMAL_PROPS, TEST_API_SECRET, container, env, find, livekitConfig, synth, synthErrors, tuwunelConfig } from './util';
 

@@ -1,3 +1,4 @@
+// Gateway API routing, managed TURNS certificates, server-name reachability, tight policies and LiveKit on its own host.
 import { IssuerKind, MatrixChatProps, Routing } from '../src';
 import { MINIMAL_PROPS, container, find, has, synth, synthErrors } from './util';
 
