@@ -2,7 +2,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
-import { IngressBackendRef, MatrixRoute, MatrixRoutingTargets, matrixRoutes } from './routing';
+import { IngressBackendRef, MatrixRoute, MatrixRoutingTargets, matrixRoutes, routingHosts, wellKnownRoutes } from './routing';
 import { Problems, isObjectName, reportProblems, show } from './validation';
 
 /** A Gateway the routes attach to. */
@@ -72,6 +72,8 @@ export class MatrixHttpRoute extends Construct {
   public readonly route: ApiObject;
   /** The HTTPRoute on LiveKit's own host, when `livekitHost` differs from the server name. */
   public readonly livekitRoute?: ApiObject;
+  /** The HTTPRoute serving `/.well-known/matrix` on the server name, when the server runs on another host. */
+  public readonly wellKnownRoute?: ApiObject;
 
   constructor(scope: Construct, id: string, props: MatrixHttpRouteProps) {
     super(scope, id);
@@ -115,10 +117,15 @@ export class MatrixHttpRoute extends Construct {
         },
       } as any);
     };
-    this.route = httpRoute('route', name, props.serverName, matrixRoutes(props));
-    if (props.livekitSignaling && props.livekitHost !== undefined && props.livekitHost !== props.serverName) {
+    const { publicHost, wellKnownHost, livekitHost } = routingHosts(props);
+    this.route = httpRoute('route', name, publicHost, matrixRoutes(props));
+    if (wellKnownHost !== undefined) {
+      // A route of its own, so the server-name host serves the delegation documents and nothing else.
+      this.wellKnownRoute = httpRoute('well-known-route', prefixed(props.namePrefix, BASE_NAMES.wellKnownHttpRoute), wellKnownHost, wellKnownRoutes(props.homeserver));
+    }
+    if (livekitHost !== undefined) {
       const livekitName = prefixed(props.namePrefix, BASE_NAMES.livekitHttpRoute);
-      this.livekitRoute = httpRoute('livekit-route', livekitName, props.livekitHost, matrixRoutes({ livekitSignaling: props.livekitSignaling }));
+      this.livekitRoute = httpRoute('livekit-route', livekitName, livekitHost, matrixRoutes({ livekitSignaling: props.livekitSignaling }));
     }
     reportProblems(this, problems);
   }

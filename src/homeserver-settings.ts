@@ -1,5 +1,5 @@
 // The homeserver's props resolved once into defaulted settings, and the validators that read them.
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { AppserviceRegistration, checkAppservices, resolveAppservices } from './appservices';
 import { ResolvedComponent, resolveComponent } from './component';
 import type { HomeserverProps } from './homeserver';
@@ -40,7 +40,20 @@ export interface HomeserverResolved extends ResolvedComponent<HomeserverProps> {
   /** The Secret key the token file is mounted from, when there is a token. */
   readonly tokenSource?: { readonly name: string; readonly key: string };
   readonly resourceDefaults: ResourceDefaults;
+  readonly publicHost: string;
+  readonly grantAdminToFirstUser: boolean;
+  readonly admins: string[];
+  readonly sharedSecretSource?: { readonly name: string; readonly key: string };
+  /** Whole seconds of the startup window; undefined when `startupTimeout` cannot be read (reported). */
+  readonly startupTimeoutSeconds?: number;
 }
+
+/** Long enough for an in-place database migration of a large server (the reference chart allows hours too). */
+export const DEFAULT_STARTUP_TIMEOUT = Duration.hours(6);
+/** How often the startup probe asks; the window is this times the failure threshold. */
+export const STARTUP_PROBE_PERIOD_SECONDS = 10;
+const MIN_STARTUP_TIMEOUT_SECONDS = 60;
+const MAX_STARTUP_TIMEOUT_SECONDS = 7 * 24 * 3600;
 
 export function resolveHomeserver(props: HomeserverProps): HomeserverResolved {
   const tokenSecretName = prefixed(props.namePrefix, BASE_NAMES.homeserverSecret);
@@ -67,7 +80,23 @@ export function resolveHomeserver(props: HomeserverProps): HomeserverResolved {
       ? { name: existing.name, key: existing.key ?? TUWUNEL_PATHS.tokenKey }
       : props.registrationToken !== undefined ? { name: tokenSecretName, key: TUWUNEL_PATHS.tokenKey } : undefined,
     resourceDefaults: { cpuRequestMillis: 100, memoryRequest: Size.mebibytes(256), memoryLimit: Size.gibibytes(1) },
+    publicHost: props.publicHost ?? props.serverName,
+    grantAdminToFirstUser: props.grantAdminToFirstUser ?? false,
+    admins: Array.isArray(props.admins) ? [...props.admins] : [],
+    sharedSecretSource: props.registrationSharedSecretExistingSecret
+      ? { name: props.registrationSharedSecretExistingSecret.name, key: props.registrationSharedSecretExistingSecret.key }
+      : undefined,
+    startupTimeoutSeconds: durationSeconds(props.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT),
   };
+}
+
+function durationSeconds(value: unknown): number | undefined {
+  if (!(value instanceof Duration)) return undefined;
+  try {
+    return value.toSeconds();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Validates the homeserver's settings; `p` is the prefix of its prop paths (`homeserver.` inside MatrixChat). */
@@ -87,6 +116,15 @@ export function checkHomeserver(problems: Problems, s: HomeserverResolved, p: st
   }
   checkPersistence(problems, s.persistence, p);
   checkAppservices(problems, s.appservices, p);
+  checkAdmins(problems, s, p);
+  checkStartupTimeout(problems, s, p);
+  if (!s.scope.parentValidated && s.props.publicHost !== undefined) checkPublicHost(problems, s.props.publicHost, 'publicHost');
+  const shared = s.props.registrationSharedSecretExistingSecret;
+  if (shared !== undefined) {
+    checkSecretReference(problems, `${p}registrationSharedSecretExistingSecret.name`, shared.name, [
+      { path: `${p}registrationSharedSecretExistingSecret.key`, key: shared.key },
+    ]);
+  }
   checkPlacement(problems, p, s.props);
 }
 
@@ -98,6 +136,52 @@ export function checkServerName(problems: Problems, serverName: unknown): void {
       `${show(serverName)} is not a fully-qualified lowercase DNS name`,
       'it is the ingress host and part of every Matrix ID, so clients and federation could never reach the server, and it cannot be changed once users exist',
       'set the public host name of the homeserver, e.g. "matrix.example.org"',
+    );
+  }
+}
+
+/** The host clients and federation reach: a DNS name the ingress serves. */
+export function checkPublicHost(problems: Problems, publicHost: unknown, path: string): void {
+  if (!isFullyQualifiedDnsName(publicHost)) {
+    problems.add(
+      path,
+      `${show(publicHost)} is not a fully-qualified lowercase DNS name`,
+      'every route, the well-known documents and the call URLs name this host, so clients and federation could never reach the server',
+      'set the host the homeserver is served on, e.g. "matrix.example.org"',
+    );
+  }
+}
+
+/** Localparts as the Matrix spec allows them for new users (historical user IDs may hold more). */
+const LOCALPART = /^[a-z0-9._=\-/+]+$/;
+
+function checkAdmins(problems: Problems, s: HomeserverResolved, p: string): void {
+  const admins = s.props.admins;
+  if (admins !== undefined && !Array.isArray(admins)) {
+    problems.add(`${p}admins`, `${show(admins)} is not a list of user IDs`, 'no admin would be granted', `use e.g. ["@alice:${s.serverName}"]`);
+    return;
+  }
+  const seen = new Set<string>();
+  s.admins.forEach((admin, index) => {
+    const path = `${p}admins[${index}]`;
+    const suffix = `:${s.serverName}`;
+    if (typeof admin !== 'string' || !admin.startsWith('@') || !admin.endsWith(suffix) || !LOCALPART.test(admin.slice(1, -suffix.length))) {
+      problems.add(path, `${show(admin)} is not a user ID of this server`, `Tuwunel's "users make-user-admin" only grants admin to local users (@localpart${suffix}), so the command fails at every start`, `use e.g. "@alice${suffix}" (lowercase letters, digits and ._=-/+ before the colon)`);
+    } else if (seen.has(admin)) {
+      problems.add(path, `${show(admin)} is listed twice`, 'the admin command would run twice at every start', 'list each admin once');
+    }
+    if (typeof admin === 'string') seen.add(admin);
+  });
+}
+
+function checkStartupTimeout(problems: Problems, s: HomeserverResolved, p: string): void {
+  const seconds = s.startupTimeoutSeconds;
+  if (seconds === undefined || !Number.isSafeInteger(seconds) || seconds < MIN_STARTUP_TIMEOUT_SECONDS || seconds > MAX_STARTUP_TIMEOUT_SECONDS) {
+    problems.add(
+      `${p}startupTimeout`,
+      seconds === undefined ? `${show(s.props.startupTimeout)} is not a whole-second cdk8s Duration` : `${seconds} seconds is outside 1 minute to 7 days`,
+      'a window too short lets Kubernetes kill Tuwunel during an in-place database migration, which can corrupt the database; an unreadable one gives the pod no startup probe',
+      'use e.g. Duration.hours(6)',
     );
   }
 }

@@ -1,16 +1,17 @@
 // The Tuwunel homeserver: its props and the construct that renders StatefulSet, ConfigMap, Secret and Service.
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppserviceRegistration, appserviceTokenEnv } from './appservices';
 import { configMapOf, httpServiceOf, opaqueSecretOf } from './component';
 import { configHash } from './config-hash';
-import { HomeserverResolved, checkHomeserver, resolveHomeserver } from './homeserver-settings';
+import { DEFAULT_STARTUP_TIMEOUT, HomeserverResolved, STARTUP_PROBE_PERIOD_SECONDS, checkHomeserver, resolveHomeserver } from './homeserver-settings';
 import { ImageProps } from './images';
 import { CONFIG_HASH_ANNOTATION } from './names';
 import { ComponentProps, PodPlacementProps, apiObjectsOf, commonPodSpec, placementPodSpec } from './pod';
 import { resourceRequirements } from './resources';
+import { SecretKeyReference } from './secret-key-reference';
 import { SECRET_FILE_MODE, containerSecurityContext, podSecurityContext } from './security-context';
 import { TUWUNEL_PATHS, serializeTuwunelConfig, tuwunelConfig } from './tuwunel-config';
 import { Problems, reportProblems } from './validation';
@@ -121,12 +122,42 @@ export interface HomeserverSettings extends PodPlacementProps {
    * @default none (register at runtime with `!admin appservices register` instead)
    */
   readonly appservices?: AppserviceRegistration[];
+
+  /**
+   * Make the first account that registers a server admin (Tuwunel's own default is true, which hands admin to whoever, or whatever backend, registers first).
+   * @default false
+   */
+  readonly grantAdminToFirstUser?: boolean;
+
+  /**
+   * Matrix user IDs on this server (`@alice:<serverName>`) made server admins at every start, through Tuwunel's startup command `users make-user-admin`.
+   * @default none
+   */
+  readonly admins?: string[];
+
+  /**
+   * A Secret key holding the shared secret of `/_synapse/admin/v1/register` (Tuwunel `registration_shared_secret_file`), for automation that creates accounts from inside the cluster.
+   * @default shared-secret registration disabled
+   */
+  readonly registrationSharedSecretExistingSecret?: SecretKeyReference;
+
+  /**
+   * How long the homeserver may take to start before Kubernetes restarts it: Tuwunel migrates its database in place before it listens, and killing it mid-migration can corrupt the database.
+   * @default Duration.hours(6)
+   */
+  readonly startupTimeout?: Duration;
 }
 
 /** Props of a standalone `Homeserver`. */
 export interface HomeserverProps extends HomeserverSettings, ComponentProps {
   /** The Matrix server name: part of every user and room ID, immutable once users exist. */
   readonly serverName: string;
+
+  /**
+   * Host clients and federation connect to, advertised in `/.well-known/matrix/client` and `/server` (Matrix delegation).
+   * @default serverName
+   */
+  readonly publicHost?: string;
 }
 
 /**
@@ -209,8 +240,9 @@ export class Homeserver extends Construct {
               env: [{ name: 'TUWUNEL_CONFIG', value: `${TUWUNEL_PATHS.configDir}/${TUWUNEL_PATHS.configFile}` }, ...appserviceTokenEnv(s.appservices)],
               ports: [{ name: 'http', containerPort: s.port, protocol: 'TCP' }],
               volumeMounts: mounts,
-              // RocksDB may compact or migrate for minutes at start; liveness waits for the startup probe.
-              startupProbe: probe(60, 5),
+              // Tuwunel migrates its database in place before it listens: the startup window
+              // (startupTimeout) is long, and liveness and readiness only start after it succeeds.
+              startupProbe: probe(startupFailureThreshold(s), STARTUP_PROBE_PERIOD_SECONDS),
               readinessProbe: probe(3, 10),
               livenessProbe: probe(6, 20),
               resources: resourceRequirements(problems, `${s.scope.prefix}resources`, s.props.resources, s.resourceDefaults),
@@ -227,8 +259,13 @@ export class Homeserver extends Construct {
 }
 
 /** The config, token and database volumes of the pod, and the claim template when the StatefulSet creates the claim. */
+/** Probe failures the startup window allows: `startupTimeout` in whole probe periods. */
+function startupFailureThreshold(s: HomeserverResolved): number {
+  return Math.ceil((s.startupTimeoutSeconds ?? DEFAULT_STARTUP_TIMEOUT.toSeconds()) / STARTUP_PROBE_PERIOD_SECONDS);
+}
+
 function storage(s: HomeserverResolved): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[]; claimTemplates?: k8s.KubePersistentVolumeClaimProps[] } {
-  const { configDir, configFile, dataPath, tokenDir, tokenFile } = TUWUNEL_PATHS;
+  const { configDir, configFile, dataPath, tokenDir, tokenFile, sharedSecretDir, sharedSecretFile } = TUWUNEL_PATHS;
   const volumes: k8s.Volume[] = [
     { name: 'config', configMap: { name: s.configName, items: [{ key: configFile, path: configFile }] } },
   ];
@@ -239,6 +276,10 @@ function storage(s: HomeserverResolved): { volumes: k8s.Volume[]; mounts: k8s.Vo
   if (s.tokenSource) {
     volumes.push({ name: 'registration-token', secret: { secretName: s.tokenSource.name, items: [{ key: s.tokenSource.key, path: tokenFile }], defaultMode: SECRET_FILE_MODE } });
     mounts.push({ name: 'registration-token', mountPath: tokenDir, readOnly: true });
+  }
+  if (s.sharedSecretSource) {
+    volumes.push({ name: 'registration-shared-secret', secret: { secretName: s.sharedSecretSource.name, items: [{ key: s.sharedSecretSource.key, path: sharedSecretFile }], defaultMode: SECRET_FILE_MODE } });
+    mounts.push({ name: 'registration-shared-secret', mountPath: sharedSecretDir, readOnly: true });
   }
   const persistence = s.persistence;
   if (!persistence.enabled) {

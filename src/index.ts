@@ -1,6 +1,6 @@
 // The public API: constructs, their props and the enums and classes they take (every name here is documented in API.md).
 export { MatrixChat } from './matrix-chat';
-export type { MatrixChatProps, MatrixChatHomeserverOptions, MatrixChatLiveKitOptions, MatrixChatLkJwtOptions, NetworkPolicyOptions } from './matrix-chat';
+export type { MatrixChatProps, MatrixChatHomeserverOptions, MatrixChatLiveKitOptions, MatrixChatLkJwtOptions, NetworkPolicyOptions, WellKnownOptions } from './matrix-chat';
 export { Homeserver } from './homeserver';
 export type { HomeserverProps, HomeserverSettings, PersistenceProps, RegistrationTokenSecretRef } from './homeserver';
 export { LiveKit } from './livekit';

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_MAX_REQUEST_SIZE } from './homeserver-settings';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
 import { apiObjectsOf } from './pod';
-import { MatrixRoute, MatrixRoutingTargets, matrixRoutes } from './routing';
+import { MatrixRoute, MatrixRoutingTargets, matrixRoutes, routingHosts, wellKnownRoutes } from './routing';
 import { Problems, checkAnnotations, isObjectName, reportProblems, show } from './validation';
 
 /** TLS of the ingress host. */
@@ -166,9 +166,7 @@ export class MatrixIngress extends Construct {
     }
     const annotations = { ...controllerAnnotations, ...props.annotations };
 
-    const routes = matrixRoutes(props);
-    const ownLivekitHost = props.livekitSignaling !== undefined && props.livekitHost !== undefined && props.livekitHost !== props.serverName;
-    const livekitHost = ownLivekitHost ? props.livekitHost : undefined;
+    const { publicHost, wellKnownHost, livekitHost } = routingHosts(props);
     const rule = (host: string, hostRoutes: MatrixRoute[]): k8s.IngressRule => ({
       host,
       http: {
@@ -183,9 +181,12 @@ export class MatrixIngress extends Construct {
       metadata: { name, labels, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
       spec: {
         ingressClassName: className,
-        tls: tlsEnabled ? [{ hosts: [props.serverName, ...(livekitHost ? [livekitHost] : [])], secretName: tlsSecretName }] : undefined,
+        tls: tlsEnabled
+          ? [{ hosts: [publicHost, wellKnownHost, livekitHost].filter((h): h is string => h !== undefined), secretName: tlsSecretName }]
+          : undefined,
         rules: [
-          rule(props.serverName, routes),
+          rule(publicHost, matrixRoutes(props)),
+          ...(wellKnownHost ? [rule(wellKnownHost, wellKnownRoutes(props.homeserver))] : []),
           ...(livekitHost ? [rule(livekitHost, matrixRoutes({ livekitSignaling: props.livekitSignaling }))] : []),
         ],
       },

@@ -34,7 +34,7 @@ export interface LkJwtSettings extends PodPlacementProps {
   readonly resources?: kplus.ContainerResources;
 
   /**
-   * In-cluster IP (e.g. the ingress controller's Service IP) the server name resolves to inside the lk-jwt-service pod, via `hostAliases`, so OpenID verification and Twirp room creation work without hairpin NAT or split-horizon DNS.
+   * In-cluster IP (e.g. the ingress controller's Service IP) the server name and the public host resolve to inside the lk-jwt-service pod, via `hostAliases`, so OpenID verification and Twirp room creation work without hairpin NAT or split-horizon DNS.
    * @default the server name resolves through cluster DNS
    */
   readonly serverNameAddress?: string;
@@ -44,6 +44,12 @@ export interface LkJwtSettings extends PodPlacementProps {
 export interface LkJwtProps extends LkJwtSettings, ComponentProps {
   /** The Matrix server name whose users get full access (may create rooms). */
   readonly serverName: string;
+
+  /**
+   * Host the homeserver is served on when it is not the server name (federation discovery leads there from the server name's `/.well-known/matrix/server`).
+   * @default serverName
+   */
+  readonly publicHost?: string;
 
   /** LiveKit's public `wss://` URL, returned to browsers and used for Twirp room creation. */
   readonly livekitUrl: string;
@@ -161,8 +167,11 @@ export class LkJwt extends Construct {
           spec: {
             ...commonPodSpec(props),
             ...placementPodSpec(props),
-            // The server name (and LIVEKIT_URL's host, when it is the server name) resolve to the in-cluster ingress.
-            hostAliases: props.serverNameAddress !== undefined ? [{ ip: props.serverNameAddress, hostnames: [props.serverName] }] : undefined,
+            // OpenID verification resolves the server name, then the public host its well-known
+            // delegates to (also LIVEKIT_URL's host by default): both go to the in-cluster ingress.
+            hostAliases: props.serverNameAddress !== undefined
+              ? [{ ip: props.serverNameAddress, hostnames: [...new Set([props.serverName, props.publicHost ?? props.serverName])] }]
+              : undefined,
             securityContext: podSecurityContext(false),
             containers: [{
               name: 'lk-jwt-service',

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ContentSecurityPolicySources, contentSecurityPolicySources, mergeContentSecurityPolicy } from './csp';
 import { GatewayApiRoutingOptions, MatrixHttpRoute, Routing, RoutingKind } from './gateway-routes';
 import { Homeserver, HomeserverSettings } from './homeserver';
-import { checkLivekitServiceUrl, checkServerName } from './homeserver-settings';
+import { checkLivekitServiceUrl, checkPublicHost, checkServerName } from './homeserver-settings';
 import { MatrixIngress, MatrixIngressOptions } from './ingress';
 import { LiveKit, LiveKitSettings } from './livekit';
 import { liveKitCredentials } from './livekit-settings';
@@ -59,10 +59,31 @@ export interface NetworkPolicyOptions {
   readonly ingressControllerNamespace?: string;
 }
 
+/** Publishing the Matrix delegation documents on the server name. */
+export interface WellKnownOptions {
+  /**
+   * Route `/.well-known/matrix` on the server name too (an extra Ingress rule and TLS host, or an HTTPRoute), when `publicHost` differs from it; false when the apex website is served elsewhere and publishes `wellKnownClient`/`wellKnownServer` itself.
+   * @default true
+   */
+  readonly routeOnServerName?: boolean;
+}
+
 /** Props of `MatrixChat`. */
 export interface MatrixChatProps {
   /** The Matrix server name: ingress host, part of every user and room ID, and immutable once users exist. */
   readonly serverName: string;
+
+  /**
+   * Host clients and federation connect to, where every route lives; set it to run the server on e.g. `matrix.example.org` while user IDs stay on the apex `example.org` (Matrix delegation).
+   * @default serverName
+   */
+  readonly publicHost?: string;
+
+  /**
+   * The delegation documents on the server name, when `publicHost` differs from it.
+   * @default routed on the server name
+   */
+  readonly wellKnown?: WellKnownOptions;
 
   /**
    * Prefix for every object name; empty gives exactly the reference Helm chart's names.
@@ -129,6 +150,8 @@ export interface MatrixChatProps {
 interface MatrixChatResolved {
   readonly props: MatrixChatProps;
   readonly serverName: string;
+  readonly publicHost: string;
+  readonly routeWellKnownOnServerName: boolean;
   readonly homeserverEnabled: boolean;
   readonly livekitBundled: boolean;
   readonly lkJwtEnabled: boolean;
@@ -147,12 +170,15 @@ function resolveMatrixChat(props: MatrixChatProps): MatrixChatResolved {
   const routing = props.routing ?? Routing.ingress();
   const gatewayApi = routing.kind === RoutingKind.GATEWAY_API ? routing.gatewayApiOptions : undefined;
   const livekitBundled = props.livekit?.enabled ?? true;
+  const publicHost = props.publicHost ?? props.serverName;
   // A bundled SFU whose public URL names its own host is routed on that host as well (only a
-  // URL the user set can: the default is on the server name).
-  const publicHost = livekitBundled ? parseUrl(props.livekit?.publicUrl, ['wss', 'ws'])?.hostname : undefined;
+  // URL the user set can: the default is on the public host).
+  const livekitUrlHost = livekitBundled ? parseUrl(props.livekit?.publicUrl, ['wss', 'ws'])?.hostname : undefined;
   return {
     props,
     serverName: props.serverName,
+    publicHost,
+    routeWellKnownOnServerName: props.wellKnown?.routeOnServerName ?? true,
     homeserverEnabled: props.homeserver?.enabled ?? true,
     livekitBundled,
     lkJwtEnabled: props.lkJwt?.enabled ?? true,
@@ -160,8 +186,8 @@ function resolveMatrixChat(props: MatrixChatProps): MatrixChatResolved {
     gatewayApi,
     ingressEnabled: !gatewayApi && (props.ingress?.enabled ?? true),
     shared: { namePrefix: props.namePrefix, labels: props.labels, scheduling: props.scheduling, imagePullSecrets: props.imagePullSecrets },
-    livekitPublicUrl: props.livekit?.publicUrl ?? (livekitBundled ? `wss://${props.serverName}` : undefined),
-    livekitHost: publicHost !== undefined && publicHost !== props.serverName ? publicHost : undefined,
+    livekitPublicUrl: props.livekit?.publicUrl ?? (livekitBundled ? `wss://${publicHost}` : undefined),
+    livekitHost: livekitUrlHost !== undefined && livekitUrlHost !== publicHost ? livekitUrlHost : undefined,
     ingressNamespace: props.networkPolicy?.ingressControllerNamespace,
   };
 }
@@ -196,12 +222,18 @@ export class MatrixChat extends Construct {
   public readonly contentSecurityPolicy: ContentSecurityPolicySources;
   /** LiveKit's public URL handed to browsers, when calls are configured. */
   public readonly livekitPublicUrl?: string;
+  /** The JSON document served at `/.well-known/matrix/client` (base URL on the public host, and the MatrixRTC transport when lk-jwt-service is deployed), for publishing it where the apex is hosted. */
+  public readonly wellKnownClient: string;
+  /** The JSON document served at `/.well-known/matrix/server` (federation delegation to `<publicHost>:443`). */
+  public readonly wellKnownServer: string;
 
   constructor(scope: Construct, id: string, props: MatrixChatProps) {
     super(scope, id);
     const problems = new Problems();
     const settings = resolveMatrixChat(props);
     this.livekitPublicUrl = settings.livekitPublicUrl;
+    this.wellKnownClient = wellKnownClientDocument(settings.publicHost, livekitServiceUrlOf(settings));
+    this.wellKnownServer = wellKnownServerDocument(settings.publicHost);
     checkMatrixChat(problems, settings);
 
     this.homeserver = settings.homeserverEnabled ? this.createHomeserver(settings) : undefined;
@@ -223,7 +255,7 @@ export class MatrixChat extends Construct {
       });
     }
     this.contentSecurityPolicy = contentSecurityPolicySources(
-      settings.homeserverEnabled ? settings.serverName : undefined,
+      settings.homeserverEnabled ? settings.publicHost : undefined,
       this.lkJwt || this.livekit ? this.livekitPublicUrl : undefined,
     );
     reportProblems(this, problems);
@@ -247,7 +279,8 @@ export class MatrixChat extends Construct {
       ...s.props.homeserver,
       ...s.shared,
       serverName: s.serverName,
-      livekitServiceUrl: s.props.homeserver?.livekitServiceUrl ?? (s.lkJwtEnabled ? `https://${s.serverName}` : undefined),
+      publicHost: s.publicHost,
+      livekitServiceUrl: livekitServiceUrlOf(s),
     }, under('homeserver')));
   }
 
@@ -256,6 +289,7 @@ export class MatrixChat extends Construct {
       ...s.props.lkJwt,
       ...s.shared,
       serverName: s.serverName,
+      publicHost: s.publicHost,
       // Validation reports a missing URL; the placeholder keeps construction going so all errors surface together.
       livekitUrl: s.livekitPublicUrl ?? '',
       credentials: this.livekit?.credentials ?? liveKitCredentials(s.props.livekit?.keys, s.props.namePrefix),
@@ -275,6 +309,8 @@ export class MatrixChat extends Construct {
       ...props.ingress,
       ...backends,
       serverName: s.serverName,
+      publicHost: s.publicHost,
+      routeWellKnownOnServerName: s.routeWellKnownOnServerName,
       namePrefix: props.namePrefix,
       labels: props.labels,
       namespace: Chart.of(this).namespace,
@@ -284,6 +320,8 @@ export class MatrixChat extends Construct {
     const httpRoute = !s.gatewayApi ? undefined : new MatrixHttpRoute(this, 'http-route', {
       ...backends,
       serverName: s.serverName,
+      publicHost: s.publicHost,
+      routeWellKnownOnServerName: s.routeWellKnownOnServerName,
       parentRefs: s.gatewayApi.parentRefs,
       namePrefix: props.namePrefix,
       labels: props.labels,
@@ -294,9 +332,32 @@ export class MatrixChat extends Construct {
 }
 
 /** The checks MatrixChat owns: the shared props, the values it derives for the components, and rules across components. */
+/**
+ * What Tuwunel serves at `/.well-known/matrix/client` (src/api/client/well_known.rs): the base URL
+ * and, from `well_known.livekit_url`, the MSC4143 `rtc_foci` list.
+ */
+function wellKnownClientDocument(publicHost: string, livekitServiceUrl: string | undefined): string {
+  const document = {
+    'm.homeserver': { base_url: `https://${publicHost}` },
+    ...(livekitServiceUrl !== undefined ? { 'org.matrix.msc4143.rtc_foci': [{ type: 'livekit', livekit_service_url: livekitServiceUrl }] } : {}),
+  };
+  return `${JSON.stringify(document, undefined, 2)}\n`;
+}
+
+function wellKnownServerDocument(publicHost: string): string {
+  return `${JSON.stringify({ 'm.server': `${publicHost}:443` }, undefined, 2)}\n`;
+}
+
+/** lk-jwt-service's public base URL as the homeserver advertises it: on the public host by default. */
+function livekitServiceUrlOf(s: MatrixChatResolved): string | undefined {
+  return s.props.homeserver?.livekitServiceUrl ?? (s.lkJwtEnabled ? `https://${s.publicHost}` : undefined);
+}
+
 function checkMatrixChat(problems: Problems, s: MatrixChatResolved): void {
   const props = s.props;
   checkServerName(problems, s.serverName);
+  if (props.publicHost !== undefined) checkPublicHost(problems, props.publicHost, 'publicHost');
+  checkDelegation(problems, s);
   checkNamePrefix(problems, props.namePrefix);
   checkComponentProps(problems, s.shared);
   checkWellFormedStrings(problems, '', props);
@@ -307,8 +368,11 @@ function checkMatrixChat(problems: Problems, s: MatrixChatResolved): void {
   if (props.livekit?.publicUrl !== undefined && !parseUrl(props.livekit.publicUrl, ['wss', 'ws'])) {
     problems.add('livekit.publicUrl', `${show(props.livekit.publicUrl)} is not a ws:// or wss:// URL`, 'lk-jwt-service hands it to browsers, which cannot open a LiveKit connection to it, so calls never connect', 'use the public WebSocket URL of LiveKit, e.g. "wss://matrix.example.org"');
   }
-  if (props.livekit?.turn?.enabled && s.livekitBundled && props.livekit.turn.domain !== undefined && props.livekit.turn.domain === s.serverName) {
+  const turnDomain = props.livekit?.turn?.enabled && s.livekitBundled ? props.livekit.turn.domain : undefined;
+  if (turnDomain !== undefined && turnDomain === s.serverName) {
     problems.add('livekit.turn.domain', `equals serverName (${show(s.serverName)})`, 'the server name resolves to the ingress, where nothing listens for TURNS, so relayed calls fail', `use a dedicated name such as "turn.${s.serverName}" pointing at the livekit-rtc LoadBalancer IP`);
+  } else if (turnDomain !== undefined && turnDomain === s.publicHost) {
+    problems.add('livekit.turn.domain', `equals publicHost (${show(s.publicHost)})`, 'the public host resolves to the ingress, where nothing listens for TURNS, so relayed calls fail', `use a dedicated name such as "turn.${s.serverName}" pointing at the livekit-rtc LoadBalancer IP`);
   }
   if (!s.livekitBundled) checkExternalLiveKit(problems, props, s.lkJwtEnabled);
   if (s.gatewayApi && props.ingress !== undefined) {
@@ -333,6 +397,23 @@ function checkMatrixChat(problems: Problems, s: MatrixChatResolved): void {
  * Reports every string prop holding an unpaired UTF-16 surrogate: it cannot be encoded as UTF-8,
  * so it would silently become U+FFFD in the YAML and, e.g., a token would no longer match.
  */
+/** Matrix delegation: what the server-name host can serve when the server runs on another host. */
+function checkDelegation(problems: Problems, s: MatrixChatResolved): void {
+  const props = s.props;
+  if (props.wellKnown?.routeOnServerName !== undefined && typeof props.wellKnown.routeOnServerName !== 'boolean') {
+    problems.add('wellKnown.routeOnServerName', `${show(props.wellKnown.routeOnServerName)} is not true or false`, 'whether the delegation documents are routed on the server name would be guessed', 'use true or false');
+  }
+  if (s.publicHost === s.serverName) return;
+  // With delegation the server-name host carries only /.well-known/matrix (or nothing).
+  if (s.livekitBundled && s.livekitHost === s.serverName) {
+    problems.add('livekit.publicUrl', `names the server name ${show(s.serverName)} while publicHost is ${show(s.publicHost)}`, 'the server-name host carries only the delegation documents (it is often a website served elsewhere), so browsers would dial a LiveKit address that does not reach the SFU and calls never connect', `use "wss://${s.publicHost}" (the default) or a host of its own such as "wss://livekit.${s.serverName}"`);
+  }
+  const serviceUrl = parseUrl(props.homeserver?.livekitServiceUrl, ['https', 'http']);
+  if (s.lkJwtEnabled && serviceUrl !== undefined && serviceUrl.hostname === s.serverName) {
+    problems.add('homeserver.livekitServiceUrl', `names the server name ${show(s.serverName)} while publicHost is ${show(s.publicHost)}`, 'lk-jwt-service is routed on the public host only, so clients asking the server name for a call token get no answer and calls fail', `use "https://${s.publicHost}" (the default)`);
+  }
+}
+
 function checkWellFormedStrings(problems: Problems, path: string, value: unknown): void {
   if (typeof value === 'string') {
     if (/\p{Surrogate}/u.test(value)) {

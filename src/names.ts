@@ -24,6 +24,7 @@ export const BASE_NAMES = {
   ingress: 'matrix-ingress',
   httpRoute: 'matrix-route',
   livekitHttpRoute: 'matrix-livekit-route',
+  wellKnownHttpRoute: 'matrix-well-known-route',
   traefikRedirect: 'matrix-redirect-https',
   traefikAllowList: 'matrix-ipallowlist',
   traefikChain: 'matrix-chain',

@@ -10,8 +10,20 @@ export interface IngressBackendRef {
 
 /** What public HTTP routing serves: the host, the backends and the object naming (shared by `MatrixIngress` and `MatrixHttpRoute`). */
 export interface MatrixRoutingTargets {
-  /** Host served: the Matrix server name. */
+  /** The Matrix server name: the host of every route unless `publicHost` names another. */
   readonly serverName: string;
+
+  /**
+   * Host clients and federation connect to, where every route lives (Matrix delegation: IDs on `serverName`, the server on this host).
+   * @default serverName
+   */
+  readonly publicHost?: string;
+
+  /**
+   * When `publicHost` differs from `serverName`, also route `/.well-known/matrix` on the server name (false when the apex website is served elsewhere and publishes the documents itself).
+   * @default true
+   */
+  readonly routeWellKnownOnServerName?: boolean;
 
   /**
    * Prefix for every object name.
@@ -64,7 +76,31 @@ export interface MatrixRoute {
   readonly backend: IngressBackendRef;
 }
 
-/** The routes on the server-name host, in a fixed order. */
+/** The hosts routing serves: every route on the public host, delegation documents and LiveKit on their own hosts when they differ. */
+export interface RoutingHosts {
+  readonly publicHost: string;
+  /** The server name, when it differs from the public host and carries `/.well-known/matrix`. */
+  readonly wellKnownHost?: string;
+  /** LiveKit's own host, when it differs from the public host. */
+  readonly livekitHost?: string;
+}
+
+export function routingHosts(props: MatrixRoutingTargets): RoutingHosts {
+  const publicHost = props.publicHost ?? props.serverName;
+  const delegated = publicHost !== props.serverName;
+  return {
+    publicHost,
+    wellKnownHost: delegated && props.homeserver !== undefined && (props.routeWellKnownOnServerName ?? true) ? props.serverName : undefined,
+    livekitHost: props.livekitSignaling !== undefined && props.livekitHost !== publicHost ? props.livekitHost : undefined,
+  };
+}
+
+/** The delegation documents only: what the server-name host serves when the server runs on another host. */
+export function wellKnownRoutes(homeserver: IngressBackendRef | undefined): MatrixRoute[] {
+  return homeserver ? [{ path: HOMESERVER_PATHS[0], backend: homeserver }] : [];
+}
+
+/** The routes on the public host, in a fixed order. */
 export function matrixRoutes(props: Pick<MatrixRoutingTargets, 'homeserver' | 'lkJwt' | 'livekitSignaling'>): MatrixRoute[] {
   const routes: MatrixRoute[] = [];
   const add = (paths: string[], backend: IngressBackendRef | undefined) => {

@@ -16,7 +16,14 @@ export const TUWUNEL_PATHS = {
   tokenFile: 'registration_token',
   /** Key of the bundled Secret, and the default key of a user-managed one. */
   tokenKey: 'registration_token',
+  sharedSecretDir: '/etc/tuwunel/registration-shared-secret',
+  sharedSecretFile: 'registration_shared_secret',
 } as const;
+
+/** Tuwunel's admin command granting server admin (src/admin/user/mod.rs `MakeUserAdmin`, under `users`). */
+export function makeUserAdminCommand(userId: string): string {
+  return `users make-user-admin ${userId}`;
+}
 
 /** The `[global]` table of tuwunel.toml. */
 export function tuwunelConfig(s: HomeserverResolved): Record<string, unknown> {
@@ -29,11 +36,20 @@ export function tuwunelConfig(s: HomeserverResolved): Record<string, unknown> {
     // The token reaches Tuwunel as a file from the Secret: an env override would be parsed as
     // TOML, so an all-digit token would not arrive as a string.
     ...(s.tokenSource ? { registration_token_file: `${TUWUNEL_PATHS.tokenDir}/${TUWUNEL_PATHS.tokenFile}` } : {}),
+    ...(s.sharedSecretSource ? { registration_shared_secret_file: `${TUWUNEL_PATHS.sharedSecretDir}/${TUWUNEL_PATHS.sharedSecretFile}` } : {}),
+    // Tuwunel's default (true) makes whoever registers first a server admin.
+    grant_admin_to_first_user: s.grantAdminToFirstUser,
+    ...(s.admins.length > 0 ? {
+      admin_execute: s.admins.map(makeUserAdminCommand),
+      // A failing startup command aborts startup (src/router/run.rs); an admin who has not
+      // registered yet must not keep the server down: the grant is retried at the next start.
+      admin_execute_errors_ignore: true,
+    } : {}),
     max_request_size: s.maxRequestSize,
     allow_federation: s.allowFederation,
     well_known: {
-      client: `https://${s.serverName}`,
-      server: `${s.serverName}:443`,
+      client: `https://${s.publicHost}`,
+      server: `${s.publicHost}:443`,
       // livekit_url alone (not rtc_transports too), or clients see the transport twice.
       ...(s.livekitServiceUrl !== undefined ? { livekit_url: s.livekitServiceUrl } : {}),
     },

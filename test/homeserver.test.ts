@@ -80,6 +80,8 @@ describe('tuwunel.toml', () => {
         port: 6167,
         allow_registration: true,
         registration_token_file: '/etc/tuwunel/registration/registration_token',
+        // Tuwunel's default would make the first registrant a server admin.
+        grant_admin_to_first_user: false,
         max_request_size: 104857600,
         allow_federation: true,
         well_known: {
@@ -104,6 +106,7 @@ describe('tuwunel.toml', () => {
       address: ['0.0.0.0'],
       port: 8448,
       allow_registration: false,
+      grant_admin_to_first_user: false,
       max_request_size: 52428800,
       allow_federation: false,
       well_known: {

@@ -15,6 +15,11 @@ export const TUWUNEL_GLOBAL_KEYS: readonly string[] = [
   'allow_registration',
   'registration_token',
   'registration_token_file',
+  // tuwunel v1.9.0 src/core/config/mod.rs:999-1021, 3154-3218
+  'registration_shared_secret_file',
+  'grant_admin_to_first_user',
+  'admin_execute',
+  'admin_execute_errors_ignore',
   'max_request_size',
   'allow_federation',
   'trusted_servers',

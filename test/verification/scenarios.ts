@@ -49,6 +49,7 @@ export function existingSecretsOf(props: MatrixChatProps): string[] {
   const redis = props.livekit?.scaleOut?.enabled ? props.livekit.scaleOut.redis : undefined;
   const names = [
     props.homeserver?.registrationTokenExistingSecret?.name,
+    props.homeserver?.registrationSharedSecretExistingSecret?.name,
     props.livekit?.keys?.existingSecret?.name,
     props.livekit?.turn?.tls?.existingSecret,
     props.ingress?.tls?.enabled ? props.ingress.tls.secretName ?? 'matrix-certificate' : undefined,
@@ -302,5 +303,32 @@ export const SCENARIOS: readonly Scenario[] = [
     lkJwt: { serverNameAddress: '10.96.12.34' },
     routing: GATEWAY,
     scheduling: SCHEDULING,
+  }),
+  scenario('apex delegation: IDs on example.org, server on matrix.example.org (Ingress with TLS, TURN)', {
+    serverName: 'example.org',
+    publicHost: SERVER,
+    homeserver: {
+      ...EXISTING_TOKEN,
+      admins: ['@alice:example.org', '@ops.bot:example.org'],
+      registrationSharedSecretExistingSecret: { name: 'matrix-shared-secret', key: 'secret' },
+    },
+    livekit: { ...EXISTING_KEYS, turn: { ...TURN, domain: 'turn.example.org' } },
+    lkJwt: { serverNameAddress: '10.96.0.10' },
+    ingress: { tls: { enabled: true, clusterIssuer: 'letsencrypt' } },
+  }),
+  scenario('apex delegation (Gateway API), well-known published elsewhere', {
+    serverName: 'example.org',
+    publicHost: SERVER,
+    wellKnown: { routeOnServerName: false },
+    homeserver: { ...EXISTING_TOKEN, grantAdminToFirstUser: true },
+    livekit: { ...EXISTING_KEYS, publicUrl: 'wss://livekit.example.org' },
+    routing: GATEWAY,
+  }),
+  scenario('apex delegation (Gateway API), well-known routed on the server name', {
+    serverName: 'example.org',
+    publicHost: SERVER,
+    homeserver: EXISTING_TOKEN,
+    livekit: EXISTING_KEYS,
+    routing: GATEWAY,
   }),
 ];
