@@ -1,3 +1,4 @@
+// Maps the reference Helm chart's values to MatrixChatProps, checking every key's type first.
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
@@ -16,7 +17,10 @@ import { MatrixChatProps } from './matrix-chat';
  * - with the chart's flat image keys, a digest wins over a tag (`image@digest`, the tag is dropped).
  *
  * Every unknown key under `matrixChat` and every value of the wrong type is collected, and all of
- * them are thrown together as one `Error`; typos are caught, not silently ignored.
+ * them are thrown together as one `Error` (one problem per line, each naming the values key);
+ * typos are caught, not silently ignored. Values come from YAML, so nothing is trusted: strings
+ * with control characters, integers beyond 2^53 and malformed scheduling blocks are refused here,
+ * before they could reach a manifest the API server rejects.
  */
 
 /** What a Helm values file maps to. */
@@ -137,10 +141,30 @@ const CHART_LETSENCRYPT_ISSUER = 'letsencrypt-prod-issuer';
 
 /** Maps a values object; the CLI uses this to print the notes. */
 export function mapHelmValues(values: any): HelmValuesMapping {
+  return traceHelmValues(values).mapping;
+}
+
+/**
+ * What the CLI needs beyond the mapping: which values key a MatrixChat prop path came from, so
+ * that validation errors name the key the user wrote. Not part of the library's API.
+ */
+export interface HelmValuesTrace {
+  readonly mapping: HelmValuesMapping;
+  /** The values key for a prop path such as `homeserver.image.tag` (undefined when none maps to it). */
+  readonly valuesKeyOf: (propPath: string) => string | undefined;
+}
+
+/**
+ * Maps a values object and keeps track of the keys it read. Throws one Error listing every
+ * problem, one per line; the Error's `problems` property holds them as an array.
+ */
+export function traceHelmValues(values: any): HelmValuesTrace {
   const r = new Reader();
   if (values === undefined || values === null) values = {};
   if (!isMap(values)) {
-    throw new Error(`Helm values must be a map at the top level, got ${describe(values)}`);
+    throw Object.assign(new Error(`Helm values must be a map at the top level, got ${describe(values)}`), {
+      problems: [`the values must be a map at the top level, got ${describe(values)}`],
+    });
   }
   const matrixChat = r.map('matrixChat', values.matrixChat);
   if (matrixChat) r.checkKeys('matrixChat', matrixChat, MATRIX_CHAT_VALUES_SCHEMA);
@@ -148,7 +172,53 @@ export function mapHelmValues(values: any): HelmValuesMapping {
 
   const props = matrixChat ? buildProps(r, values, matrixChat) : undefined;
   r.throwIfProblems();
-  return { props: enabled === true ? props : undefined, notes: r.notes };
+  return {
+    mapping: { props: enabled === true ? props : undefined, notes: r.notes },
+    valuesKeyOf: (propPath) => valuesKeyOf(propPath, r.used),
+  };
+}
+
+/** Values keys that can set a prop path prefix, most specific first; the first one the user set wins. */
+const PROP_TO_VALUES: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['serverName', ['matrixChat.homeserver.serverName']],
+  ['networkPolicy.enabled', ['matrixChat.networkPolicy.enabled', 'networkPolicy.enabled']],
+  ['scheduling.nodeSelector', ['nodeSelector']],
+  ['scheduling.tolerations', ['tolerations']],
+  ['scheduling.affinity', ['affinity']],
+  ['imagePullSecrets', ['imagePullSecrets']],
+  ['ingress.tls.clusterIssuer', ['ingress.tls.clusterIssuer', 'ingress.tls.clusterIssuerName', 'ingress.tls.source']],
+  ['ingress.tls.secretName', ['ingress.tls.secretName', 'ingress.tls[0].secretName']],
+  ['ingress.tls.enabled', ['ingress.tls.enabled', 'ingress.tls']],
+  ['ingress.annotations', ['ingress.annotations', 'apiScheme']],
+  ['ingress', ['ingress']],
+  ['homeserver.registrationTokenExistingSecret', ['matrixChat.homeserver.registrationTokenExistingSecret', 'matrixChat.homeserver.existingSecret']],
+  ['homeserver.persistence.storageClassName', ['matrixChat.homeserver.persistence.storageClassName', 'matrixChat.homeserver.persistence.storageClass']],
+  ...['homeserver', 'livekit', 'lkJwt'].flatMap((c): Array<[string, string[]]> => [
+    [`${c}.image.registry`, [`matrixChat.${c}.image.registry`, `matrixChat.${c}.imageRegistry`]],
+    [`${c}.image.repository`, [`matrixChat.${c}.image.repository`, `matrixChat.${c}.image.name`, `matrixChat.${c}.imageRepository`, `matrixChat.${c}.imageName`]],
+    [`${c}.image.tag`, [`matrixChat.${c}.image.tag`, `matrixChat.${c}.imageTag`]],
+    [`${c}.image.digest`, [`matrixChat.${c}.image.digest`, `matrixChat.${c}.imageDigest`]],
+    [`${c}.image`, [`matrixChat.${c}.image`, `matrixChat.${c}.imageTag`, `matrixChat.${c}.imageDigest`]],
+    ...(['cpu', 'memory', 'ephemeralStorage'] as const).flatMap((q): Array<[string, string[]]> => {
+      const key = q === 'ephemeralStorage' ? 'ephemeral-storage' : q;
+      return [
+        [`${c}.resources.${q}.request`, [`matrixChat.${c}.resources.requests.${key}`]],
+        [`${c}.resources.${q}.limit`, [`matrixChat.${c}.resources.limits.${key}`]],
+      ];
+    }),
+    [c, [`matrixChat.${c}`]],
+  ]),
+];
+
+/** The values key behind a prop path: the rule for its longest prefix, the rest of the path appended. */
+function valuesKeyOf(propPath: string, used: ReadonlySet<string>): string | undefined {
+  for (const [prefix, keys] of PROP_TO_VALUES) {
+    if (propPath !== prefix && !propPath.startsWith(`${prefix}.`) && !propPath.startsWith(`${prefix}[`)) continue;
+    const rest = propPath.slice(prefix.length);
+    const candidates = keys.map((k) => `${k}${rest}`);
+    return candidates.find((k) => used.has(k)) ?? candidates.find((k) => [...used].some((u) => u.startsWith(`${k}.`) || u.startsWith(`${k}[`))) ?? candidates[0];
+  }
+  return undefined;
 }
 
 function buildProps(r: Reader, values: Record<string, unknown>, mc: Record<string, unknown>): MatrixChatProps {
@@ -177,8 +247,8 @@ function buildProps(r: Reader, values: Record<string, unknown>, mc: Record<strin
     ingress: ingressProps(r, values),
     scheduling: {
       nodeSelector: r.strMap('nodeSelector', values.nodeSelector),
-      tolerations: r.list('tolerations', values.tolerations, (path, item) => r.map(path, item) as k8s.Toleration | undefined),
-      affinity: r.map('affinity', values.affinity) as k8s.Affinity | undefined,
+      tolerations: r.list('tolerations', values.tolerations, (path, item) => r.shaped(path, item, TOLERATION) as k8s.Toleration | undefined),
+      affinity: r.shaped('affinity', values.affinity, AFFINITY) as k8s.Affinity | undefined,
     },
     imagePullSecrets: r.list('imagePullSecrets', values.imagePullSecrets, (path, item) => (isMap(item) ? r.str(`${path}.name`, item.name) : r.str(path, item))),
   };
@@ -263,7 +333,7 @@ function livekitProps(r: Reader, lk: Record<string, unknown>): MatrixChatProps['
       nodeIp: r.str(`${p}.rtc.nodeIp`, rtc.nodeIp),
       useExternalIp: r.bool(`${p}.rtc.useExternalIp`, rtc.useExternalIp),
       serviceLabels: r.strMap(`${p}.rtc.serviceLabels`, rtc.serviceLabels),
-      serviceAnnotations: r.strMap(`${p}.rtc.serviceAnnotations`, rtc.serviceAnnotations),
+      serviceAnnotations: r.strMap(`${p}.rtc.serviceAnnotations`, rtc.serviceAnnotations, true),
     },
     turn: {
       enabled: r.bool(`${p}.turn.enabled`, turn.enabled),
@@ -399,7 +469,7 @@ function ingressProps(r: Reader, values: Record<string, unknown>): MatrixIngress
     if (cls === 'nginx') schemeAnnotations['nginx.ingress.kubernetes.io/force-ssl-redirect'] = 'false';
     if (cls === 'haproxy') schemeAnnotations['haproxy.org/ssl-redirect'] = 'false';
   }
-  const annotations = { ...schemeAnnotations, ...r.strMap('ingress.annotations', ingress.annotations) };
+  const annotations = { ...schemeAnnotations, ...r.strMap('ingress.annotations', ingress.annotations, true) };
   return {
     enabled: r.bool('ingress.enabled', ingress.enabled),
     className,
@@ -452,13 +522,86 @@ function sourceRanges(r: Reader, path: string, value: unknown): string[] | undef
   return ranges.length > 0 ? ranges : undefined;
 }
 
+/**
+ * The shape of a Kubernetes struct passed through as is (tolerations, affinity): its fields and
+ * their types, so a wrong type is reported with its values key instead of reaching the API server.
+ */
+type Shape =
+  | 'string'
+  | 'int'
+  | { readonly enum: readonly string[] }
+  | { readonly list: Shape }
+  | { readonly stringMap: true }
+  | { readonly fields: { readonly [key: string]: Shape }; readonly required?: readonly string[] };
+
+const LABEL_SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+const LABEL_SELECTOR: Shape = {
+  fields: {
+    matchLabels: { stringMap: true },
+    matchExpressions: { list: { fields: { key: 'string', operator: { enum: LABEL_SELECTOR_OPERATORS }, values: { list: 'string' } }, required: ['key', 'operator'] } },
+  },
+};
+const NODE_SELECTOR_REQUIREMENT: Shape = {
+  fields: { key: 'string', operator: { enum: [...LABEL_SELECTOR_OPERATORS, 'Gt', 'Lt'] }, values: { list: 'string' } },
+  required: ['key', 'operator'],
+};
+const NODE_SELECTOR_TERM: Shape = {
+  fields: { matchExpressions: { list: NODE_SELECTOR_REQUIREMENT }, matchFields: { list: NODE_SELECTOR_REQUIREMENT } },
+};
+const POD_AFFINITY_TERM: Shape = {
+  fields: {
+    labelSelector: LABEL_SELECTOR,
+    namespaceSelector: LABEL_SELECTOR,
+    namespaces: { list: 'string' },
+    topologyKey: 'string',
+    matchLabelKeys: { list: 'string' },
+    mismatchLabelKeys: { list: 'string' },
+  },
+  required: ['topologyKey'],
+};
+const POD_AFFINITY: Shape = {
+  fields: {
+    requiredDuringSchedulingIgnoredDuringExecution: { list: POD_AFFINITY_TERM },
+    preferredDuringSchedulingIgnoredDuringExecution: { list: { fields: { weight: 'int', podAffinityTerm: POD_AFFINITY_TERM }, required: ['weight', 'podAffinityTerm'] } },
+  },
+};
+/** Kubernetes' core/v1 Affinity. */
+const AFFINITY: Shape = {
+  fields: {
+    nodeAffinity: {
+      fields: {
+        requiredDuringSchedulingIgnoredDuringExecution: { fields: { nodeSelectorTerms: { list: NODE_SELECTOR_TERM } }, required: ['nodeSelectorTerms'] },
+        preferredDuringSchedulingIgnoredDuringExecution: { list: { fields: { weight: 'int', preference: NODE_SELECTOR_TERM }, required: ['weight', 'preference'] } },
+      },
+    },
+    podAffinity: POD_AFFINITY,
+    podAntiAffinity: POD_AFFINITY,
+  },
+};
+/** Kubernetes' core/v1 Toleration. */
+const TOLERATION: Shape = {
+  fields: {
+    key: 'string',
+    operator: { enum: ['Exists', 'Equal'] },
+    value: 'string',
+    effect: { enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] },
+    tolerationSeconds: 'int',
+  },
+};
+
+/** C0 and C1 control characters and DEL; `\n` and `\t` only where multi-line text is normal. */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_CHARACTERS_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
 /** Reads values with Helm's notion of "unset" and collects every problem. */
 class Reader {
   public readonly notes: string[] = [];
+  /** Every values key read with a value set, for naming it in later validation errors. */
+  public readonly used = new Set<string>();
   private readonly problems: string[] = [];
 
   public problem(path: string, message: string): void {
-    this.problems.push(`${path}: ${message}`);
+    this.problems.push(`${printablePath(path)}: ${message}`);
   }
 
   public note(message: string): void {
@@ -467,8 +610,48 @@ class Reader {
 
   public throwIfProblems(): void {
     if (this.problems.length > 0) {
-      throw new Error(`Invalid Helm values (${this.problems.length} problem${this.problems.length === 1 ? '' : 's'}): ${this.problems.join('; ')}`);
+      const count = `${this.problems.length} problem${this.problems.length === 1 ? '' : 's'}`;
+      const error = new Error(`Invalid Helm values (${count}):\n${this.problems.map((p) => `- ${p}`).join('\n')}`);
+      throw Object.assign(error, { problems: [...this.problems] });
     }
+  }
+
+  /** A value checked against a Kubernetes struct's shape; undefined (and a problem per field) when it does not fit. */
+  public shaped(path: string, value: unknown, shape: Shape): unknown {
+    if (isUnset(value)) return undefined;
+    const before = this.problems.length;
+    const result = this.fit(path, value, shape);
+    return this.problems.length === before ? result : undefined;
+  }
+
+  private fit(path: string, value: unknown, shape: Shape): unknown {
+    if (value === null || value === undefined) return undefined;
+    if (shape === 'string') return this.str(path, value);
+    if (shape === 'int') return this.int(path, value);
+    if ('enum' in shape) {
+      const text = this.str(path, value);
+      if (text !== undefined && !shape.enum.includes(text)) this.problem(path, `${describe(value)} is not one of ${shape.enum.map((e) => `"${e}"`).join(', ')}`);
+      return text;
+    }
+    if ('list' in shape) return this.list(path, value, (p, item) => this.fit(p, item, shape.list)) ?? (Array.isArray(value) ? [] : undefined);
+    if ('stringMap' in shape) return this.strMap(path, value) ?? (isMap(value) ? {} : undefined);
+    const map = this.map(path, value);
+    if (!map) return undefined;
+    const result: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(map)) {
+      const spec = shape.fields[key];
+      if (spec === undefined) {
+        const suggestion = closest(key, Object.keys(shape.fields));
+        this.problem(`${path}.${key}`, `unknown field${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; the API server refuses unknown fields`);
+        continue;
+      }
+      const fitted = this.fit(`${path}.${key}`, child, spec);
+      if (fitted !== undefined) result[key] = fitted;
+    }
+    for (const key of shape.required ?? []) {
+      if (isUnset(map[key])) this.problem(`${path}.${key}`, 'is required here (the API server rejects the object without it)');
+    }
+    return result;
   }
 
   /** Reports every key not in the schema, with a suggestion for likely typos. */
@@ -487,7 +670,8 @@ class Reader {
 
   public map(path: string, value: unknown): Record<string, unknown> | undefined {
     if (isUnset(value)) return undefined;
-    if (!isMap(value)) {
+    this.used.add(path);
+    if (!isMap(value) || !isPlainObject(value)) {
       this.problem(path, `expected a map, got ${describe(value)}`);
       return undefined;
     }
@@ -500,9 +684,16 @@ class Reader {
     return this.map(path, value);
   }
 
-  public str(path: string, value: unknown): string | undefined {
+  public str(path: string, value: unknown, multiline = false): string | undefined {
     if (isUnset(value)) return undefined;
-    if (typeof value === 'string') return value;
+    this.used.add(path);
+    if (typeof value === 'string') {
+      if ((multiline ? CONTROL_CHARACTERS_EXCEPT_LINES : CONTROL_CHARACTERS).test(value)) {
+        this.problem(path, `${describe(value)} holds a control character; no value of this stack may contain one (remove it, or check the file's encoding)`);
+        return undefined;
+      }
+      return value;
+    }
     // YAML reads `imageTag: 1.9` or `nodeIp: 10` as numbers; Helm templates print them as text.
     if (typeof value === 'number' && Number.isFinite(value)) return String(value);
     this.problem(path, `expected a string, got ${describe(value)}`);
@@ -511,6 +702,7 @@ class Reader {
 
   public bool(path: string, value: unknown): boolean | undefined {
     if (isUnset(value)) return undefined;
+    this.used.add(path);
     if (typeof value === 'boolean') return value;
     if (value === 'true' || value === 'false') return value === 'true';
     this.problem(path, `expected true or false, got ${describe(value)}`);
@@ -519,26 +711,35 @@ class Reader {
 
   public int(path: string, value: unknown): number | undefined {
     if (isUnset(value)) return undefined;
-    if (typeof value === 'number' && Number.isInteger(value)) return value;
-    if (typeof value === 'string' && /^[0-9]+$/.test(value)) return Number(value);
-    this.problem(path, `expected an integer, got ${describe(value)}`);
+    this.used.add(path);
+    // Beyond 2^53 a number is no longer exact (and Kubernetes' int32/int64 fields overflow anyway).
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^-?[0-9]+$/.test(value) ? Number(value) : NaN;
+    if (Number.isSafeInteger(number)) return number;
+    const why = Number.isInteger(number) ? ' (too large to be exact; no setting of this stack needs it)' : '';
+    this.problem(path, `expected an integer, got ${describe(value)}${why}`);
     return undefined;
   }
 
-  public strMap(path: string, value: unknown): Record<string, string> | undefined {
+  /** A map of strings (labels, annotations); `multiline` allows line breaks and tabs in the values. */
+  public strMap(path: string, value: unknown, multiline = false): Record<string, string> | undefined {
     const m = this.map(path, value);
     if (!m) return undefined;
     const result: Record<string, string> = {};
     for (const [k, v] of Object.entries(m)) {
       if (v === null || v === undefined) continue;
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') result[k] = String(v);
-      else this.problem(`${path}.${k}`, `expected a string, got ${describe(v)}`);
+      if (CONTROL_CHARACTERS.test(k)) {
+        this.problem(`${path}.${k}`, 'the key holds a control character');
+        continue;
+      }
+      const text = typeof v === 'boolean' ? String(v) : this.str(`${path}.${k}`, v, multiline);
+      if (text !== undefined) result[k] = text;
     }
     return Object.keys(result).length > 0 ? result : undefined;
   }
 
   public list<T>(path: string, value: unknown, item: (path: string, value: unknown) => T | undefined): T[] | undefined {
     if (isUnset(value)) return undefined;
+    this.used.add(path);
     if (!Array.isArray(value)) {
       this.problem(path, `expected a list, got ${describe(value)}`);
       return undefined;
@@ -562,9 +763,17 @@ function isMap(value: unknown): value is Record<string, unknown> {
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
-  if (isMap(value)) return 'a map';
+  if (value instanceof Date) return 'a date (YAML reads an unquoted yyyy-mm-dd as one; quote it to mean text)';
+  if (value instanceof Uint8Array) return 'binary data (a !!binary value)';
+  if (isMap(value)) return isPlainObject(value) ? 'a map' : 'a YAML set or other special collection';
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : 'an infinite number';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** A values path as printed: control characters in keys made visible. */
+function printablePath(path: string): string {
+  return path.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Removes undefined values and empty plain objects, recursively (kplus objects are kept). */
