@@ -11,7 +11,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
-import { HelmValuesTrace, traceHelmValues } from './helm-values';
+import { traceHelmValues } from './helm-values';
+import { HelmValuesTrace } from './helm-values-reader';
 import { MatrixChat } from './matrix-chat';
 
 /** Where the CLI writes; tests pass their own. */
