@@ -4,13 +4,15 @@
  * `helm template`. Not exported from index.ts (jsii exposes no CLI); the package.json `bin`
  * entry points at lib/cli.js.
  *
- * Exit codes: 0 rendered; 1 the stack fails validation (every message on stderr);
- * 2 bad usage, missing or unreadable values file, or values the mapper rejects (one line).
+ * Exit codes: 0 rendered; 1 the stack fails validation; 2 bad usage, a missing or unreadable
+ * values file, or values the mapper rejects. Every problem is one `error:` line on stderr naming
+ * the values key; nothing the input holds may end the process any other way (no stack traces).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Chart, Yaml } from 'cdk8s';
-import { HelmValuesMapping, mapHelmValues } from './helm-values';
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
+import { traceHelmValues } from './helm-values';
+import { HelmValuesTrace } from './helm-values-reader';
 import { MatrixChat } from './matrix-chat';
 
 /** Where the CLI writes; tests pass their own. */
@@ -34,13 +36,31 @@ Options:
                          true/false/null and integers are typed, as Helm does. Wins over -f.
       --set-string P=V   like --set, but the value is always a string.
   -n, --namespace NS     namespace of the objects (needed for the Traefik middleware reference).
-  -o, --output-dir DIR   write DIR/${OUTPUT_FILE} instead of printing to stdout.
+  -o, --output-dir DIR   write DIR/${OUTPUT_FILE} (replacing it) instead of printing to stdout;
+                         DIR is created if missing and must not be a file.
   -h, --help             show this help.
   -v, --version          show the version.
 
-Exit codes: 0 rendered; 1 the stack fails validation (every problem on stderr);
-2 bad flags, missing or unreadable values file, or unknown/invalid values keys.
+Exit codes: 0 rendered; 1 the stack fails validation; 2 bad flags, missing or unreadable
+values file, or unknown/invalid values keys. Every problem is one "error:" line on stderr.
 `;
+
+/** Limits on the input, so that no values file or --set can exhaust memory or the stack. */
+export const LIMITS = {
+  /** Bytes of one values file; the chart's own values file is a few KiB. */
+  fileBytes: 4 * 1024 * 1024,
+  /** Nesting of maps and lists; the deepest values key of the chart (affinity terms) is about 10 levels. */
+  depth: 64,
+  /** YAML alias expansions per document (the `yaml` package's default); a "billion laughs" file needs many more. */
+  aliases: 100,
+  /** A --set list index: Helm's own maximum (MaxIndex in helm's pkg/strvals/parser.go). */
+  setIndex: 65536,
+  /** Dotted levels in a --set key: Helm's own maximum (MaxNestedNameLevel in pkg/strvals/parser.go). */
+  setNesting: 30,
+} as const;
+
+/** Keys that would reach JavaScript's object machinery instead of becoming values. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A usage or input error: exit 2 with a one-line reason. */
 class UsageError extends Error {}
@@ -56,6 +76,16 @@ interface Options {
  * Runs the CLI with the given arguments (without `node` and the script) and returns the exit code.
  */
 export function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): number {
+  try {
+    return run(argv, io);
+  } catch (error) {
+    // A bug of ours, not of the input: still one line, and the exit code of a failed render.
+    io.stderr.write(`error: internal error, please report it: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
+    return 1;
+  }
+}
+
+function run(argv: string[], io: CliIo): number {
   let options: Options | 'help' | 'version';
   let values: Record<string, unknown>;
   try {
@@ -71,34 +101,41 @@ export function main(argv: string[], io: CliIo = { stdout: process.stdout, stder
     values = {};
     for (const file of options.files) values = mergeValues(values, readValuesFile(file));
     for (const set of options.sets) values = mergeValues(values, parseSet(set.text, set.typed));
+    checkOutputDir(options.outputDir);
   } catch (error) {
     return usageFailure(io, error);
   }
 
-  let mapping: HelmValuesMapping;
+  let trace: HelmValuesTrace;
   try {
-    mapping = mapHelmValues(values);
+    trace = traceHelmValues(values);
   } catch (error) {
-    return usageFailure(io, error);
+    const problems = (error as { problems?: unknown }).problems;
+    if (!Array.isArray(problems)) throw error;
+    for (const problem of problems) io.stderr.write(`error: ${oneLine(String(problem))}\n`);
+    return 2;
   }
-  for (const note of mapping.notes) io.stderr.write(`note: ${note}\n`);
+  const mapping = trace.mapping;
+  for (const note of mapping.notes) io.stderr.write(`note: ${oneLine(note)}\n`);
   if (!mapping.props) {
     io.stderr.write('note: matrixChat.enabled is not true, so there is nothing to render (the chart renders no Matrix objects either)\n');
     return 0;
   }
 
   let yaml: string;
+  let objectCount: number;
   try {
     const app = new App({ outdir: options.outputDir });
     const chart = new Chart(app, 'matrix-chat', { namespace: options.namespace });
     new MatrixChat(chart, 'matrix-chat', mapping.props);
     yaml = app.synthYaml();
+    objectCount = chart.node.findAll().filter((c) => c instanceof ApiObject).length;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const lines = message.startsWith(VALIDATION_PREFIX)
       ? message.slice(VALIDATION_PREFIX.length).split('\n').map((l) => l.trim()).filter((l) => l !== '')
       : [message];
-    for (const line of lines) io.stderr.write(`error: ${line}\n`);
+    for (const line of lines) io.stderr.write(`error: ${validationLine(line, trace)}\n`);
     return 1;
   }
 
@@ -106,19 +143,68 @@ export function main(argv: string[], io: CliIo = { stdout: process.stdout, stder
     io.stdout.write(yaml);
     return 0;
   }
+  const target = path.join(options.outputDir, OUTPUT_FILE);
   try {
     fs.mkdirSync(options.outputDir, { recursive: true });
-    fs.writeFileSync(path.join(options.outputDir, OUTPUT_FILE), yaml, 'utf8');
+    fs.writeFileSync(target, yaml, 'utf8');
   } catch (error) {
-    return usageFailure(io, new UsageError(`cannot write to ${options.outputDir}: ${(error as Error).message}`));
+    return usageFailure(io, new UsageError(`cannot write ${target}: ${systemReason(error)}`));
   }
+  io.stderr.write(`wrote ${objectCount} objects to ${target}\n`);
   return 0;
 }
 
+/**
+ * A MatrixChat validation message (`[construct path] prop.path: what; why. Fix: how.`) restated
+ * with the values key the prop came from, the prop path kept as a hint for the "Fix" wording.
+ */
+function validationLine(line: string, trace: HelmValuesTrace): string {
+  const match = /^(?:\[[^\]]*\]\s*)?([A-Za-z][^:]*?): (.*)$/s.exec(line);
+  if (!match) return oneLine(line.replace(/^\[[^\]]*\]\s*/, ''));
+  const [, propPath, rest] = match;
+  const key = trace.valuesKeyOf(propPath);
+  return oneLine(key === undefined || key === propPath ? `${propPath}: ${rest}` : `${key}: ${rest} (MatrixChat prop ${propPath})`);
+}
+
+/** `-o` names a folder: refused up front when it is a file, or looks like a file name that does not exist yet. */
+function checkOutputDir(outputDir: string | undefined): void {
+  if (outputDir === undefined) return;
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(outputDir);
+  } catch {
+    stat = undefined;
+  }
+  const how = `-o takes a folder and writes ${OUTPUT_FILE} into it; to write one file of your choice, use "> file.yaml"`;
+  if (stat && !stat.isDirectory()) throw new UsageError(`-o ${outputDir} is an existing file, not a folder: ${how}`);
+  if (!stat && /\.(ya?ml|json)$/i.test(outputDir)) throw new UsageError(`-o ${outputDir} looks like a file name: ${how}`);
+}
+
+/** A Node.js file-system error as a short reason, without the raw `ECODE: ... syscall` text. */
+function systemReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EISDIR: 'it is a folder',
+    EEXIST: 'a file is in the way',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'the file system is read-only',
+    ENOENT: 'no such file or folder',
+  };
+  return (code && reasons[code]) ?? oneLine((error as Error).message ?? String(error));
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
 function usageFailure(io: CliIo, error: unknown): number {
-  const message = error instanceof Error ? error.message : String(error);
-  const hint = error instanceof UsageError && /flag|command|argument/.test(message) ? ' (see cdk8s-matrix-chat --help)' : '';
-  io.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}${hint}\n`);
+  if (!(error instanceof UsageError)) throw error;
+  const message = error.message;
+  const hint = /flag|command|argument/.test(message) ? ' (see cdk8s-matrix-chat --help)' : '';
+  io.stderr.write(`error: ${oneLine(message)}${hint}\n`);
   return 2;
 }
 
@@ -178,11 +264,20 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' {
 
 /** The subset of the `yaml` package the CLI uses. */
 interface YamlLibrary {
-  parseAllDocuments(text: string, options: { version: '1.1' }): unknown;
+  parseAllDocuments(text: string, options: { version: '1.1'; uniqueKeys: true; customTags: (tags: YamlTag[]) => YamlTag[] }): unknown;
+  visit(node: unknown, visitor: { Pair?: (key: unknown, pair: { key: unknown }) => unknown }): void;
+  isScalar(node: unknown): boolean;
+}
+interface YamlTag {
+  readonly tag: string;
+}
+interface YamlError {
+  readonly message: string;
 }
 interface YamlDocument {
-  readonly errors: Array<{ readonly message: string }>;
-  toJSON(): unknown;
+  readonly errors: YamlError[];
+  readonly warnings: YamlError[];
+  toJSON(replacer: null, options: { maxAliasCount: number }): unknown;
 }
 
 /**
@@ -204,56 +299,124 @@ function loadYamlLibrary(): YamlLibrary | undefined {
   return yamlLibrary;
 }
 
+/**
+ * YAML 1.1 tags Helm does not have: Helm's YAML reader keeps an unquoted `2024-01-01` as the string
+ * it looks like (the `yaml` package would make it a timestamp, then "2024-01-01T00:00:00.000Z"),
+ * and `!!binary` data means nothing in a values file (it is then refused as an unknown tag).
+ */
+function withoutDatesAndBinary(tags: YamlTag[]): YamlTag[] {
+  return tags.filter((t) => t.tag !== 'tag:yaml.org,2002:timestamp' && t.tag !== 'tag:yaml.org,2002:binary');
+}
+
+/** The first line of a YAML error, made readable. */
+function yamlReason(error: YamlError): string {
+  const first = error.message.split('\n')[0].replace(/:$/, '');
+  // The parser reports too deep a nesting as its own stack overflow.
+  return first.replace(/^Maximum call stack size exceeded/, 'it is nested too deeply for the parser');
+}
+
 /** Reads one values file (YAML 1.1, as cdk8s and Helm) into a map. */
 export function readValuesFile(file: string): Record<string, unknown> {
+  const name = file === '-' ? 'values from stdin' : `values file ${file}`;
   let text: string;
   try {
     if (file === '-') {
       text = fs.readFileSync(0, 'utf8');
     } else {
       if (!fs.existsSync(file)) throw new UsageError(`values file ${file} does not exist`);
-      if (!fs.statSync(file).isFile()) throw new UsageError(`values file ${file} is not a file`);
+      const stat = fs.statSync(file);
+      if (!stat.isFile()) throw new UsageError(`values file ${file} is not a file`);
+      if (stat.size > LIMITS.fileBytes) throw new UsageError(`${name} is ${stat.size} bytes; values files larger than ${LIMITS.fileBytes} bytes are refused (the chart's own is a few KiB)`);
       text = fs.readFileSync(file, 'utf8');
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read values file ${file}: ${(error as Error).message}`);
+    throw new UsageError(`cannot read ${name}: ${systemReason(error)}`);
   }
+  if (text.length > LIMITS.fileBytes) throw new UsageError(`${name} holds more than ${LIMITS.fileBytes} bytes; larger values files are refused`);
+  if (text.includes('\uFFFD')) throw new UsageError(`${name} is not UTF-8 text (save it as UTF-8)`);
   const library = loadYamlLibrary();
   let docs: unknown[];
   if (library) {
-    const parsed = library.parseAllDocuments(text, { version: '1.1' });
+    const parsed = library.parseAllDocuments(text, { version: '1.1', uniqueKeys: true, customTags: withoutDatesAndBinary });
     const documents = (Array.isArray(parsed) ? parsed : [parsed]) as YamlDocument[];
     for (const doc of documents) {
-      if (doc.errors.length > 0) {
-        throw new UsageError(`values file ${file} is not valid YAML: ${doc.errors[0].message.split('\n')[0].replace(/:$/, '')}`);
-      }
+      // Warnings too: an unknown tag such as `!vault x` would otherwise become a plain string.
+      const problem = doc.errors[0] ?? doc.warnings[0];
+      if (problem) throw new UsageError(`${name} is not valid YAML: ${yamlReason(problem)}`);
+      library.visit(doc, {
+        Pair: (_key, pair) => {
+          if (pair.key !== null && pair.key !== undefined && !library.isScalar(pair.key)) {
+            throw new UsageError(`${name} is not a values file: it has a map key that is itself a map or list`);
+          }
+        },
+      });
     }
-    docs = documents.map((d) => d.toJSON()).filter((d) => d !== null && d !== undefined);
+    docs = documents.map((d) => {
+      try {
+        return d.toJSON(null, { maxAliasCount: LIMITS.aliases });
+      } catch (error) {
+        const message = (error as Error).message;
+        if (/alias count/i.test(message)) {
+          throw new UsageError(`${name} expands YAML aliases more than ${LIMITS.aliases} times; refused as a resource-exhaustion ("billion laughs") file`);
+        }
+        if (error instanceof RangeError) throw new UsageError(`${name} is nested too deeply`);
+        throw new UsageError(`${name} is not valid YAML: ${oneLine(message)}`);
+      }
+    }).filter((d) => d !== null && d !== undefined);
   } else {
     docs = Yaml.load(path.resolve(file));
   }
   if (docs.length === 0) return {};
-  if (docs.length > 1) throw new UsageError(`values file ${file} holds ${docs.length} YAML documents; a values file is one map`);
+  if (docs.length > 1) throw new UsageError(`${name} holds ${docs.length} YAML documents; a values file is one map`);
   const doc = docs[0];
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new UsageError(`values file ${file} is not a map of values (its top level is ${Array.isArray(doc) ? 'a list' : JSON.stringify(doc)})`);
+    const what = Array.isArray(doc) ? 'a list' : String(JSON.stringify(doc)).slice(0, 60);
+    throw new UsageError(`${name} is not a map of values (its top level is ${what})`);
   }
+  checkTree(doc, name);
   return doc as Record<string, unknown>;
+}
+
+/** Bounded depth, and no key that JavaScript treats specially or that holds a control character. */
+function checkTree(root: unknown, name: string): void {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path: at, depth } = stack.pop()!;
+    if (typeof value !== 'object' || value === null || value instanceof Date || value instanceof Uint8Array) continue;
+    if (depth > LIMITS.depth) throw new UsageError(`${name} is nested more than ${LIMITS.depth} levels deep (at ${at.slice(0, 80)}…); no values key of the chart is`);
+    const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [k, v] as const);
+    for (const [key, child] of entries) {
+      const childPath = Array.isArray(value) ? `${at}${key}` : at === '' ? key : `${at}.${key}`;
+      if (!Array.isArray(value)) checkKey(key, () => `${name}: key ${JSON.stringify(childPath)}`);
+      stack.push({ value: child, path: childPath, depth: depth + 1 });
+    }
+  }
+}
+
+function checkKey(key: string, where: () => string): void {
+  if (RESERVED_KEYS.has(key)) throw new UsageError(`${where()} is not allowed (${JSON.stringify(key)} is no values key, and JavaScript objects treat it specially)`);
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(key)) throw new UsageError(`${where()} holds a control character`);
 }
 
 /** Helm's merge of values files: maps merge key by key, anything else (lists too) is replaced. */
 export function mergeValues(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
   const result: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    const current = result[key];
-    result[key] = isMap(current) && isMap(value) ? mergeValues(current, value) : value;
+    const current = Object.prototype.hasOwnProperty.call(result, key) ? result[key] : undefined;
+    // defineProperty: even a "__proto__" key (refused earlier) can never change an object's prototype.
+    Object.defineProperty(result, key, {
+      value: isMap(current) && isMap(value) ? mergeValues(current, value) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return result;
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 type PathSegment = string | number;
@@ -280,6 +443,9 @@ export function parseSet(text: string, typed: boolean = true): Record<string, un
         i += 2;
       } else if (c === '.') {
         if (current === '') fail('empty key segment');
+        if (segments.filter((x) => typeof x === 'string').length >= LIMITS.setNesting) {
+          fail(`the key is nested more than ${LIMITS.setNesting} levels deep (Helm's limit too)`);
+        }
         segments.push(current);
         current = '';
         i++;
@@ -287,6 +453,8 @@ export function parseSet(text: string, typed: boolean = true): Record<string, un
         const close = text.indexOf(']', i);
         const index = close > i ? text.slice(i + 1, close) : '';
         if (!/^[0-9]+$/.test(index)) fail('list index must be a non-negative integer, e.g. name[0]');
+        // Helm's limit too: the list is filled up to the index, so a huge one would exhaust memory.
+        if (Number(index) > LIMITS.setIndex) fail(`list index ${index.length > 12 ? `${index.slice(0, 12)}…` : index} is above ${LIMITS.setIndex}, the largest Helm accepts`);
         if (current !== '') segments.push(current);
         else if (segments.length === 0 || typeof segments[segments.length - 1] !== 'number') fail('list index without a key');
         segments.push(Number(index));
@@ -305,6 +473,10 @@ export function parseSet(text: string, typed: boolean = true): Record<string, un
       }
     }
     if (current !== '') segments.push(current);
+    if (segments.length > LIMITS.depth) fail(`the key has more than ${LIMITS.depth} levels (keys and list indexes); no values key of the chart has`);
+    for (const segment of segments) {
+      if (typeof segment === 'string') checkKey(segment, () => `--set ${JSON.stringify(text)}: key ${JSON.stringify(segment)}`);
+    }
     if (!sawEquals) fail(`key ${JSON.stringify(segments.join('.'))} has no value (use key=value)`);
     if (segments.length === 0) fail('missing key before "="');
 

@@ -1,6 +1,8 @@
+// Maps the reference Helm chart's values to MatrixChatProps, checking every key's type first.
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
+import { AFFINITY, HelmValuesTrace, Reader, Schema, TOLERATION, describe, isMap, isPlainObject, isUnset } from './helm-values-reader';
 import { ImageProps } from './images';
 import { MatrixIngressOptions } from './ingress';
 import { MatrixChatProps } from './matrix-chat';
@@ -16,7 +18,10 @@ import { MatrixChatProps } from './matrix-chat';
  * - with the chart's flat image keys, a digest wins over a tag (`image@digest`, the tag is dropped).
  *
  * Every unknown key under `matrixChat` and every value of the wrong type is collected, and all of
- * them are thrown together as one `Error`; typos are caught, not silently ignored.
+ * them are thrown together as one `Error` (one problem per line, each naming the values key);
+ * typos are caught, not silently ignored. Values come from YAML, so nothing is trusted: strings
+ * with control characters, integers beyond 2^53 and malformed scheduling blocks are refused here,
+ * before they could reach a manifest the API server rejects.
  */
 
 /** What a Helm values file maps to. */
@@ -69,8 +74,6 @@ export class HelmValues {
   private constructor() {}
 }
 
-/** The keys accepted under `matrixChat`, as nested maps (`true` marks a leaf). */
-type Schema = { readonly [key: string]: true | Schema };
 
 const RESOURCES: Schema = {
   requests: { 'cpu': true, 'memory': true, 'ephemeral-storage': true },
@@ -125,22 +128,26 @@ const MATRIX_CHAT_VALUES_SCHEMA: Schema = {
   networkPolicy: { enabled: true },
 };
 
-/** Keys whose value may be a plain string instead of a map (`existingSecret: my-secret`). */
-const STRING_OR_MAP = new Set([
-  'matrixChat.homeserver.registrationTokenExistingSecret',
-  'matrixChat.homeserver.existingSecret',
-  'matrixChat.livekit.keys.existingSecret',
-]);
-
 /** The cluster issuer the chart annotates with for `ingress.tls.source: letsEncrypt`. */
 const CHART_LETSENCRYPT_ISSUER = 'letsencrypt-prod-issuer';
 
 /** Maps a values object; the CLI uses this to print the notes. */
 export function mapHelmValues(values: any): HelmValuesMapping {
+  return traceHelmValues(values).mapping;
+}
+
+/**
+ * Maps a values object and keeps track of the keys it read, for the CLI (not exported from the
+ * package: jsii has no free functions). Throws one Error listing every problem, one per line; the
+ * Error's `problems` property holds them as an array.
+ */
+export function traceHelmValues(values: any): HelmValuesTrace {
   const r = new Reader();
   if (values === undefined || values === null) values = {};
   if (!isMap(values)) {
-    throw new Error(`Helm values must be a map at the top level, got ${describe(values)}`);
+    throw Object.assign(new Error(`Helm values must be a map at the top level, got ${describe(values)}`), {
+      problems: [`the values must be a map at the top level, got ${describe(values)}`],
+    });
   }
   const matrixChat = r.map('matrixChat', values.matrixChat);
   if (matrixChat) r.checkKeys('matrixChat', matrixChat, MATRIX_CHAT_VALUES_SCHEMA);
@@ -148,7 +155,53 @@ export function mapHelmValues(values: any): HelmValuesMapping {
 
   const props = matrixChat ? buildProps(r, values, matrixChat) : undefined;
   r.throwIfProblems();
-  return { props: enabled === true ? props : undefined, notes: r.notes };
+  return {
+    mapping: { props: enabled === true ? props : undefined, notes: r.notes },
+    valuesKeyOf: (propPath) => valuesKeyOf(propPath, r.used),
+  };
+}
+
+/** Values keys that can set a prop path prefix, most specific first; the first one the user set wins. */
+const PROP_TO_VALUES: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['serverName', ['matrixChat.homeserver.serverName']],
+  ['networkPolicy.enabled', ['matrixChat.networkPolicy.enabled', 'networkPolicy.enabled']],
+  ['scheduling.nodeSelector', ['nodeSelector']],
+  ['scheduling.tolerations', ['tolerations']],
+  ['scheduling.affinity', ['affinity']],
+  ['imagePullSecrets', ['imagePullSecrets']],
+  ['ingress.tls.clusterIssuer', ['ingress.tls.clusterIssuer', 'ingress.tls.clusterIssuerName', 'ingress.tls.source']],
+  ['ingress.tls.secretName', ['ingress.tls.secretName', 'ingress.tls[0].secretName']],
+  ['ingress.tls.enabled', ['ingress.tls.enabled', 'ingress.tls']],
+  ['ingress.annotations', ['ingress.annotations', 'apiScheme']],
+  ['ingress', ['ingress']],
+  ['homeserver.registrationTokenExistingSecret', ['matrixChat.homeserver.registrationTokenExistingSecret', 'matrixChat.homeserver.existingSecret']],
+  ['homeserver.persistence.storageClassName', ['matrixChat.homeserver.persistence.storageClassName', 'matrixChat.homeserver.persistence.storageClass']],
+  ...['homeserver', 'livekit', 'lkJwt'].flatMap((c): Array<[string, string[]]> => [
+    [`${c}.image.registry`, [`matrixChat.${c}.image.registry`, `matrixChat.${c}.imageRegistry`]],
+    [`${c}.image.repository`, [`matrixChat.${c}.image.repository`, `matrixChat.${c}.image.name`, `matrixChat.${c}.imageRepository`, `matrixChat.${c}.imageName`]],
+    [`${c}.image.tag`, [`matrixChat.${c}.image.tag`, `matrixChat.${c}.imageTag`]],
+    [`${c}.image.digest`, [`matrixChat.${c}.image.digest`, `matrixChat.${c}.imageDigest`]],
+    [`${c}.image`, [`matrixChat.${c}.image`, `matrixChat.${c}.imageTag`, `matrixChat.${c}.imageDigest`]],
+    ...(['cpu', 'memory', 'ephemeralStorage'] as const).flatMap((q): Array<[string, string[]]> => {
+      const key = q === 'ephemeralStorage' ? 'ephemeral-storage' : q;
+      return [
+        [`${c}.resources.${q}.request`, [`matrixChat.${c}.resources.requests.${key}`]],
+        [`${c}.resources.${q}.limit`, [`matrixChat.${c}.resources.limits.${key}`]],
+      ];
+    }),
+    [c, [`matrixChat.${c}`]],
+  ]),
+];
+
+/** The values key behind a prop path: the rule for its longest prefix, the rest of the path appended. */
+function valuesKeyOf(propPath: string, used: ReadonlySet<string>): string | undefined {
+  for (const [prefix, keys] of PROP_TO_VALUES) {
+    if (propPath !== prefix && !propPath.startsWith(`${prefix}.`) && !propPath.startsWith(`${prefix}[`)) continue;
+    const rest = propPath.slice(prefix.length);
+    const candidates = keys.map((k) => `${k}${rest}`);
+    return candidates.find((k) => used.has(k)) ?? candidates.find((k) => [...used].some((u) => u.startsWith(`${k}.`) || u.startsWith(`${k}[`))) ?? candidates[0];
+  }
+  return undefined;
 }
 
 function buildProps(r: Reader, values: Record<string, unknown>, mc: Record<string, unknown>): MatrixChatProps {
@@ -177,8 +230,8 @@ function buildProps(r: Reader, values: Record<string, unknown>, mc: Record<strin
     ingress: ingressProps(r, values),
     scheduling: {
       nodeSelector: r.strMap('nodeSelector', values.nodeSelector),
-      tolerations: r.list('tolerations', values.tolerations, (path, item) => r.map(path, item) as k8s.Toleration | undefined),
-      affinity: r.map('affinity', values.affinity) as k8s.Affinity | undefined,
+      tolerations: r.list('tolerations', values.tolerations, (path, item) => r.shaped(path, item, TOLERATION) as k8s.Toleration | undefined),
+      affinity: r.shaped('affinity', values.affinity, AFFINITY) as k8s.Affinity | undefined,
     },
     imagePullSecrets: r.list('imagePullSecrets', values.imagePullSecrets, (path, item) => (isMap(item) ? r.str(`${path}.name`, item.name) : r.str(path, item))),
   };
@@ -263,7 +316,7 @@ function livekitProps(r: Reader, lk: Record<string, unknown>): MatrixChatProps['
       nodeIp: r.str(`${p}.rtc.nodeIp`, rtc.nodeIp),
       useExternalIp: r.bool(`${p}.rtc.useExternalIp`, rtc.useExternalIp),
       serviceLabels: r.strMap(`${p}.rtc.serviceLabels`, rtc.serviceLabels),
-      serviceAnnotations: r.strMap(`${p}.rtc.serviceAnnotations`, rtc.serviceAnnotations),
+      serviceAnnotations: r.strMap(`${p}.rtc.serviceAnnotations`, rtc.serviceAnnotations, true),
     },
     turn: {
       enabled: r.bool(`${p}.turn.enabled`, turn.enabled),
@@ -399,7 +452,7 @@ function ingressProps(r: Reader, values: Record<string, unknown>): MatrixIngress
     if (cls === 'nginx') schemeAnnotations['nginx.ingress.kubernetes.io/force-ssl-redirect'] = 'false';
     if (cls === 'haproxy') schemeAnnotations['haproxy.org/ssl-redirect'] = 'false';
   }
-  const annotations = { ...schemeAnnotations, ...r.strMap('ingress.annotations', ingress.annotations) };
+  const annotations = { ...schemeAnnotations, ...r.strMap('ingress.annotations', ingress.annotations, true) };
   return {
     enabled: r.bool('ingress.enabled', ingress.enabled),
     className,
@@ -452,121 +505,6 @@ function sourceRanges(r: Reader, path: string, value: unknown): string[] | undef
   return ranges.length > 0 ? ranges : undefined;
 }
 
-/** Reads values with Helm's notion of "unset" and collects every problem. */
-class Reader {
-  public readonly notes: string[] = [];
-  private readonly problems: string[] = [];
-
-  public problem(path: string, message: string): void {
-    this.problems.push(`${path}: ${message}`);
-  }
-
-  public note(message: string): void {
-    this.notes.push(message);
-  }
-
-  public throwIfProblems(): void {
-    if (this.problems.length > 0) {
-      throw new Error(`Invalid Helm values (${this.problems.length} problem${this.problems.length === 1 ? '' : 's'}): ${this.problems.join('; ')}`);
-    }
-  }
-
-  /** Reports every key not in the schema, with a suggestion for likely typos. */
-  public checkKeys(path: string, value: Record<string, unknown>, schema: Schema): void {
-    for (const [key, child] of Object.entries(value)) {
-      const childPath = `${path}.${key}`;
-      const spec = schema[key];
-      if (spec === undefined) {
-        const suggestion = closest(key, Object.keys(schema));
-        this.problem(childPath, `unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
-      } else if (spec !== true && isMap(child)) {
-        this.checkKeys(childPath, child, spec);
-      }
-    }
-  }
-
-  public map(path: string, value: unknown): Record<string, unknown> | undefined {
-    if (isUnset(value)) return undefined;
-    if (!isMap(value)) {
-      this.problem(path, `expected a map, got ${describe(value)}`);
-      return undefined;
-    }
-    return value;
-  }
-
-  /** A map, or a plain string standing for `{ name: <string> }`. */
-  public stringOrMap(path: string, value: unknown): Record<string, unknown> | undefined {
-    if (typeof value === 'string' && STRING_OR_MAP.has(path)) return value === '' ? undefined : { name: value };
-    return this.map(path, value);
-  }
-
-  public str(path: string, value: unknown): string | undefined {
-    if (isUnset(value)) return undefined;
-    if (typeof value === 'string') return value;
-    // YAML reads `imageTag: 1.9` or `nodeIp: 10` as numbers; Helm templates print them as text.
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-    this.problem(path, `expected a string, got ${describe(value)}`);
-    return undefined;
-  }
-
-  public bool(path: string, value: unknown): boolean | undefined {
-    if (isUnset(value)) return undefined;
-    if (typeof value === 'boolean') return value;
-    if (value === 'true' || value === 'false') return value === 'true';
-    this.problem(path, `expected true or false, got ${describe(value)}`);
-    return undefined;
-  }
-
-  public int(path: string, value: unknown): number | undefined {
-    if (isUnset(value)) return undefined;
-    if (typeof value === 'number' && Number.isInteger(value)) return value;
-    if (typeof value === 'string' && /^[0-9]+$/.test(value)) return Number(value);
-    this.problem(path, `expected an integer, got ${describe(value)}`);
-    return undefined;
-  }
-
-  public strMap(path: string, value: unknown): Record<string, string> | undefined {
-    const m = this.map(path, value);
-    if (!m) return undefined;
-    const result: Record<string, string> = {};
-    for (const [k, v] of Object.entries(m)) {
-      if (v === null || v === undefined) continue;
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') result[k] = String(v);
-      else this.problem(`${path}.${k}`, `expected a string, got ${describe(v)}`);
-    }
-    return Object.keys(result).length > 0 ? result : undefined;
-  }
-
-  public list<T>(path: string, value: unknown, item: (path: string, value: unknown) => T | undefined): T[] | undefined {
-    if (isUnset(value)) return undefined;
-    if (!Array.isArray(value)) {
-      this.problem(path, `expected a list, got ${describe(value)}`);
-      return undefined;
-    }
-    const result: T[] = [];
-    value.forEach((v, i) => {
-      const mapped = item(`${path}[${i}]`, v);
-      if (mapped !== undefined) result.push(mapped);
-    });
-    return result.length > 0 ? result : undefined;
-  }
-}
-
-function isUnset(value: unknown): boolean {
-  return value === undefined || value === null || value === '';
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  if (isMap(value)) return 'a map';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 /** Removes undefined values and empty plain objects, recursively (kplus objects are kept). */
 function prune<T>(value: T): T | undefined {
   if (value === undefined) return undefined;
@@ -577,36 +515,4 @@ function prune<T>(value: T): T | undefined {
     if (pruned !== undefined) result[k] = pruned;
   }
   return Object.keys(result).length > 0 ? (result as T) : undefined;
-}
-
-function isPlainObject(value: unknown): boolean {
-  return isMap(value) && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
-}
-
-/** The candidate within edit distance 2 (or differing only in case), if any. */
-function closest(key: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const c of candidates) {
-    const d = c.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
 }

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { container, env, EXTERNAL_OBJECT_IDS, find, has, K8sObject, livekitConfig, tuwunelConfig } from './util';
-import { OUTPUT_FILE, main, mergeValues, parseSet } from '../src/cli';
+import { OUTPUT_FILE, main, mergeValues, parseSet, readValuesFile } from '../src/cli';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const BUNDLED = path.join(FIXTURES, 'seed-bundled-turn.yaml');
@@ -114,13 +114,24 @@ describe('the seed examples through the CLI', () => {
     expect(has(objects, 'Service', 'livekit-rtc')).toBe(false);
   });
 
-  test('-o writes one file into the folder and nothing to stdout', () => {
+  test('-o writes one file into the folder, nothing to stdout, and says what it wrote where', () => {
     const out = path.join(tmp, 'out', 'nested');
     const result = run('synth', '-f', BUNDLED, '-o', out);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     expect(fs.readdirSync(out)).toEqual([OUTPUT_FILE]);
-    expect(fs.readFileSync(path.join(out, OUTPUT_FILE), 'utf8')).toBe(run('synth', '-f', BUNDLED).stdout);
+    const yaml = run('synth', '-f', BUNDLED).stdout;
+    expect(fs.readFileSync(path.join(out, OUTPUT_FILE), 'utf8')).toBe(yaml);
+    expect(result.stderr).toBe(`wrote ${objectsOf(yaml).length} objects to ${path.join(out, OUTPUT_FILE)}\n`);
+    expect(objectsOf(yaml)).toHaveLength(15);
+  });
+
+  test('-o replaces the file a previous run wrote', () => {
+    const out = path.join(tmp, 'rerun');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, OUTPUT_FILE), 'stale: true\n');
+    expect(run('synth', '-f', BUNDLED, '-o', out).code).toBe(0);
+    expect(fs.readFileSync(path.join(out, OUTPUT_FILE), 'utf8')).not.toContain('stale');
   });
 
   test('output is deterministic', () => {
@@ -192,10 +203,15 @@ describe('exit code 2: usage and input errors, one line', () => {
     expect(oneLine(run('synth', '-f', file('two.yaml', 'a: 1\n---\nb: 2\n')))).toContain('holds 2 YAML documents');
   });
 
-  test('unknown values keys, all of them', () => {
-    const line = oneLine(run('synth', '-f', BUNDLED, '--set', 'matrixChat.livekit.turn.tlsport=443,matrixChat.homeserver.servername=x'));
-    expect(line).toContain('matrixChat.livekit.turn.tlsport: unknown key (did you mean "tlsPort"?)');
-    expect(line).toContain('matrixChat.homeserver.servername: unknown key (did you mean "serverName"?)');
+  test('unknown and mistyped values keys: all of them, one line each', () => {
+    const result = run('synth', '-f', BUNDLED, '--set', 'matrixChat.livekit.turn.tlsport=443,matrixChat.homeserver.servername=x,matrixChat.homeserver.clientPort=http');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n').sort()).toEqual([
+      'error: matrixChat.homeserver.clientPort: expected an integer, got "http"',
+      'error: matrixChat.homeserver.servername: unknown key (did you mean "serverName"?)',
+      'error: matrixChat.livekit.turn.tlsport: unknown key (did you mean "tlsPort"?)',
+    ]);
   });
 
   test.each([
@@ -214,6 +230,25 @@ describe('exit code 2: usage and input errors, one line', () => {
     expect(oneLine(result)).toContain(reason);
   });
 
+  test('-o onto an existing file is refused with what -o expects, and the file is left alone', () => {
+    const existing = file('existing.yaml', 'keep: me\n');
+    const line = oneLine(run('synth', '-f', BUNDLED, '-o', existing));
+    expect(line).toBe(`error: -o ${existing} is an existing file, not a folder: -o takes a folder and writes ${OUTPUT_FILE} into it; to write one file of your choice, use "> file.yaml"`);
+    expect(fs.readFileSync(existing, 'utf8')).toBe('keep: me\n');
+  });
+
+  test('-o with a file name that does not exist yet is refused instead of becoming a folder', () => {
+    const target = path.join(tmp, 'new-out.yaml');
+    expect(oneLine(run('synth', '-f', BUNDLED, '-o', target))).toContain(`-o ${target} looks like a file name`);
+    expect(fs.existsSync(target)).toBe(false);
+  });
+
+  test('-o below a file gives the reason, not a raw ENOTDIR', () => {
+    const existing = file('blocker', 'x');
+    const line = oneLine(run('synth', '-f', BUNDLED, '-o', path.join(existing, 'sub')));
+    expect(line).toBe(`error: cannot write ${path.join(existing, 'sub', OUTPUT_FILE)}: a part of the path is a file, not a folder`);
+  });
+
   test('--help prints usage and exits 0', () => {
     const result = run('--help');
     expect(result.code).toBe(0);
@@ -222,6 +257,85 @@ describe('exit code 2: usage and input errors, one line', () => {
 
   test('--version prints the package version', () => {
     expect(run('--version').stdout).toMatch(/^cdk8s-matrix-chat \d+\.\d+\.\d+/);
+  });
+});
+
+describe('validation errors name the values key the user wrote', () => {
+  test('flat and nested image keys, each with the prop path as a hint; one problem per line', () => {
+    const flat = run('synth', '-f', BUNDLED, '--set', 'matrixChat.homeserver.imageTag=latest,matrixChat.livekit.rtc.tcpPort=80');
+    expect(flat.code).toBe(1);
+    const lines = flat.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^error: matrixChat\.homeserver\.imageTag: "latest" is not a pinned version; .* \(MatrixChat prop homeserver\.image\.tag\)$/);
+    expect(lines[1]).toMatch(/^error: matrixChat\.livekit\.rtc\.tcpPort: 80 is not a port .* \(MatrixChat prop livekit\.rtc\.tcpPort\)$/);
+    expect(flat.stderr).not.toContain('[matrix-chat/');
+
+    const nested = run('synth', '-f', BUNDLED, '--set', 'matrixChat.homeserver.image.tag=latest');
+    expect(nested.stderr).toMatch(/^error: matrixChat\.homeserver\.image\.tag: "latest" is not a pinned version; .* \(MatrixChat prop homeserver\.image\.tag\)$/m);
+  });
+
+  test('chart-wide keys and renamed keys map back too', () => {
+    const result = run('synth', '-f', BUNDLED, '--set', 'imagePullSecrets={Bad_Name},nodeSelector.bad key!=x,matrixChat.homeserver.persistence.storageClass=Bad_Class');
+    expect(result.code).toBe(1);
+    // Where the values key is the prop path, no hint is needed.
+    expect(result.stderr).toMatch(/^error: imagePullSecrets\[0\]: "Bad_Name" .*\.$/m);
+    expect(result.stderr).toMatch(/^error: nodeSelector\.bad key!: .*\(MatrixChat prop scheduling\.nodeSelector\.bad key!\)$/m);
+    expect(result.stderr).toMatch(/^error: matrixChat\.homeserver\.persistence\.storageClass: .*\(MatrixChat prop homeserver\.persistence\.storageClassName\)$/m);
+  });
+});
+
+describe('input limits: nothing a user passes ends the process', () => {
+  test('a --set list index above Helm\'s 65536 is refused before any list is allocated', () => {
+    const result = run('synth', '-f', BUNDLED, '--set', 'imagePullSecrets[999999999]=x');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('error: --set "imagePullSecrets[999999999]=x": list index 999999999 is above 65536, the largest Helm accepts\n');
+    expect(parseSet('a[65536]=x').a).toHaveLength(65537);
+  });
+
+  test('a --set key nested deeper than Helm\'s 30 levels is refused', () => {
+    // Helm counts the dots: 30 are accepted, the 31st is refused.
+    expect(() => parseSet(`${Array.from({ length: 32 }, (_, i) => `k${i}`).join('.')}=1`)).toThrow(/nested more than 30 levels/);
+    expect(() => parseSet(`${Array.from({ length: 31 }, (_, i) => `k${i}`).join('.')}=1`)).not.toThrow();
+    expect(() => parseSet(`a${'[0]'.repeat(100000)}=1`)).toThrow(/more than 64 levels/);
+  });
+
+  test('__proto__ and friends are refused in --set and values files, and never reach Object.prototype', () => {
+    for (const key of ['__proto__.polluted', 'a.constructor.prototype.polluted', 'matrixChat.__proto__.x']) {
+      const result = run('synth', '-f', BUNDLED, '--set', `${key}=1`);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^error: --set .*is not allowed/);
+    }
+    expect(({} as any).polluted).toBeUndefined();
+    const merged = mergeValues({}, JSON.parse('{"__proto__": {"polluted": 1}}'));
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(({} as any).polluted).toBeUndefined();
+  });
+
+  test('a values file above 4 MiB is refused without being read', () => {
+    const big = path.join(tmp, 'big.yaml');
+    fs.writeFileSync(big, '');
+    fs.truncateSync(big, 4 * 1024 * 1024 + 1);
+    const result = run('synth', '-f', big);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/big\.yaml is 4194305 bytes; values files larger than 4194304 bytes are refused/);
+  });
+
+  test('a few YAML aliases are fine; an alias bomb is refused', () => {
+    const anchors = file('anchors.yaml', [
+      'secret: &secret { name: reg }',
+      'matrixChat:',
+      '  enabled: true',
+      '  homeserver: { serverName: matrix.example.org, registrationTokenExistingSecret: *secret }',
+      '  livekit: { keys: { existingSecret: { name: lk } } }',
+      '',
+    ].join('\n'));
+    expect(run('synth', '-f', anchors).code).toBe(0);
+    expect(run('synth', '-f', path.join(FIXTURES, 'bad-values', 'yaml-alias-bomb.yaml')).stderr).toContain('expands YAML aliases more than 100 times');
+  });
+
+  test('an unquoted date stays the text it looks like, as in Helm', () => {
+    const dated = file('dated.yaml', 'matrixChat:\n  enabled: true\n  homeserver:\n    imageTag: 2024-01-01\n');
+    expect(readValuesFile(dated)).toEqual({ matrixChat: { enabled: true, homeserver: { imageTag: '2024-01-01' } } });
   });
 });
 
@@ -324,4 +438,27 @@ const compiledCli = path.join(__dirname, '..', 'lib', 'cli.js');
   expect(missing.status).toBe(2);
   expect(missing.stderr.trim().split('\n')).toHaveLength(1);
   expect(fs.readFileSync(compiledCli, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+});
+
+describe('the bad-values corpus: every file is refused with a clear message', () => {
+  const CORPUS = path.join(FIXTURES, 'bad-values');
+  const files = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).sort();
+
+  test('the corpus holds at least 60 files', () => {
+    expect(files.length).toBeGreaterThanOrEqual(60);
+  });
+
+  // Each file's first line says what it must produce: "# expect <exit code>: <text on an error line>".
+  test.each(files)('%s', (name) => {
+    const target = path.join(CORPUS, name);
+    const header = /^# expect ([12]): (.+)$/m.exec(fs.readFileSync(target, 'latin1').split('\n')[0]);
+    expect(header).not.toBeNull();
+    const [, code, text] = header!;
+    const result = run('synth', '-f', target);
+    expect({ code: result.code, stdout: result.stdout }).toEqual({ code: Number(code), stdout: '' });
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines.every((l) => /^(error|note): \S/.test(l))).toBe(true);
+    expect(result.stderr).not.toMatch(/^\s+at |internal error|TypeError|RangeError|ReferenceError/m);
+    expect(lines.filter((l) => l.startsWith('error: ')).some((l) => l.includes(text))).toBe(true);
+  });
 });

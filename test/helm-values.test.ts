@@ -106,7 +106,9 @@ describe('unknown keys and wrong types', () => {
       lkJwt: { resources: { request: { cpu: '10m' } } },
       extra: 1,
     }));
-    expect(message).toMatch(/^Invalid Helm values \(6 problems\): /);
+    // One problem per line, so a reader (and the CLI) can take them apart.
+    expect(message).toMatch(/^Invalid Helm values \(6 problems\):\n- /);
+    expect(message.split('\n')).toHaveLength(7);
     for (const unknown of [
       'matrixChat.homeserver.registrationTokn: unknown key (did you mean "registrationToken"?)',
       'matrixChat.homeserver.persistence.sise: unknown key (did you mean "size"?)',
@@ -115,7 +117,7 @@ describe('unknown keys and wrong types', () => {
       'matrixChat.lkJwt.resources.request: unknown key (did you mean "requests"?)',
       'matrixChat.extra: unknown key',
     ]) {
-      expect(message).toContain(unknown);
+      expect(message.split('\n')).toContain(`- ${unknown}`);
     }
   });
 
