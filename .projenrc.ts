@@ -1,4 +1,15 @@
+import * as fs from 'node:fs';
 import { cdk8s, javascript } from 'projen';
+
+// One source of truth for the version: the newest `## x.y.z` heading of the hand-kept CHANGELOG.md.
+const version = /^## (\d+\.\d+\.\d+)\b/m.exec(fs.readFileSync('CHANGELOG.md', 'utf8'))?.[1];
+if (!version) throw new Error('CHANGELOG.md has no "## x.y.z" heading to take the version from');
+
+// Peer floors: the oldest releases the test suite passes with (cdk8s-plus-28 itself needs
+// cdk8s ^2.68.11 and constructs ^10.3.0; 2.68.12 is the oldest such cdk8s on the registry).
+// The dev pins are the newest releases; .ci/run tests both ends.
+const PEER_FLOOR = { cdk8s: '2.68.12', constructs: '10.3.0', cdk8sPlus28: '2.0.3' };
+const NEWEST = { cdk8s: '2.70.106', constructs: '10.8.1', cdk8sPlus28: '2.5.6' };
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-matrix-chat',
@@ -6,9 +17,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   description:
     'cdk8s constructs for a self-hosted Matrix chat and calling stack: Tuwunel homeserver, LiveKit SFU with TURNS, lk-jwt-service, ingress, NetworkPolicies and CSP sources.',
   keywords: ['cdk8s', 'matrix', 'tuwunel', 'livekit', 'element-call', 'kubernetes', 'constructs'],
+  // No public repository, homepage or contact address exists yet, so none is claimed. jsii needs
+  // an author name and a repository object; an empty URL is the truthful value (see below).
   author: 'cdk8s-matrix-chat maintainers',
-  authorAddress: 'maintainers@example.org',
-  repositoryUrl: 'https://github.com/example/cdk8s-matrix-chat.git',
+  authorAddress: '',
+  repositoryUrl: '',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
@@ -18,24 +31,51 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   jsiiVersion: '~5.9.0',
   typescriptVersion: '~5.9.0',
 
-  cdk8sVersion: '2.70.106',
-  constructsVersion: '10.3.0',
-  peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  // projen pins peer dependencies as dev dependencies at their lowest version (2.5.6).
+  // Peers are `^floor`; projen would pin each peer's floor as the dev dependency, so that is
+  // switched off and the newest releases are pinned explicitly below.
+  cdk8sVersion: PEER_FLOOR.cdk8s,
+  constructsVersion: PEER_FLOOR.constructs,
+  peerDeps: [`cdk8s-plus-28@^${PEER_FLOOR.cdk8sPlus28}`],
+  peerDependencyOptions: { pinnedDevDependency: false },
+
+  // No inline source maps in lib/*.js: they were about half of the package and users debug
+  // the readable ES2022 output anyway.
+  tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
+
+  // Other jsii languages. None is published (release: false); .ci/run generates each one's
+  // code with jsii-pacmak so a change that breaks a language fails CI. The names claim no
+  // domain or repository: before publishing, Maven Central needs a verified groupId and Go a
+  // module path that is a real repository.
+  publishToPypi: { distName: 'cdk8s-matrix-chat', module: 'cdk8s_matrix_chat' },
+  publishToMaven: {
+    javaPackage: 'cdk8s_matrix_chat',
+    mavenGroupId: 'cdk8s-matrix-chat',
+    mavenArtifactId: 'cdk8s-matrix-chat',
+  },
+  publishToNuget: { dotNetNamespace: 'Cdk8sMatrixChat', packageId: 'Cdk8sMatrixChat' },
+  publishToGo: { moduleName: 'cdk8s-matrix-chat.invalid/go' },
 
   // A real TOML serializer for tuwunel.toml, bundled so users install nothing extra.
   bundledDeps: ['smol-toml@^1.4.1'],
   devDeps: [
+    `cdk8s@${NEWEST.cdk8s}`,
+    `constructs@${NEWEST.constructs}`,
+    `cdk8s-plus-28@${NEWEST.cdk8sPlus28}`,
     'cdk8s-cli@^2.200.0',
     'ts-node@^10.9.2',
     'fast-check@^4.3.0',
-    'kubernetes-models@^4.5.0',
     // Tests parse config.yaml back with the same YAML library cdk8s uses.
     'yaml@^2.5.0',
-    '@kubernetes-models/gateway-api@^2.0.0',
-    '@kubernetes-models/cert-manager@^6.0.0',
-    '@kubernetes-models/prometheus-operator@^6.0.0',
-    '@kubernetes-models/traefik@^2.0.0',
+    // Schema models for the verification suite. Their next majors (kubernetes-models 5,
+    // gateway-api 2, cert-manager 5, prometheus-operator 5, traefik 1) declare Node >= 22 and
+    // made `npm ci` print 19 EBADENGINE warnings on the Node 20 this package supports; these
+    // lines declare Node >= 14 and hold the same kinds (HTTPRoute v1, Certificate v1,
+    // ServiceMonitor v1, traefik.io Middleware).
+    'kubernetes-models@^4.5.0',
+    '@kubernetes-models/gateway-api@^0.5.1',
+    '@kubernetes-models/cert-manager@^4.4.4',
+    '@kubernetes-models/prometheus-operator@^4.4.4',
+    '@kubernetes-models/traefik@^0.2.4',
   ],
   bin: { 'cdk8s-matrix-chat': 'lib/cli.js' },
 
@@ -67,6 +107,28 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // projen adds a `test:update` task running `jest --updateSnapshot`; snapshots are rewritten only
 // on purpose, with `npx jest --ci=false -u <file>` (README, Development), so no task does it.
 project.removeTask('test:update');
+
+project.package.addVersion(version);
+// jsii requires `repository` with a url; there is no public repository, so the url is empty
+// rather than invented (jsii only checks that the field is present).
+project.package.addField('repository', { type: 'git', url: '' });
+
+// The dev pins are the newest peers, not the floors jsii expects (JSII6 warns for each peer);
+// the floors are tested by .ci/run instead.
+project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
+
+// Every other language's code, generated without its toolchain or registry, so a change that
+// breaks a binding fails here. The package:<language> tasks build the real artifacts where the
+// toolchains and registries are available; `package-all` (used by `projen build` outside CI)
+// keeps to what works offline.
+const bindings = project.addTask('bindings', {
+  description: 'Generate the Python, Java, .NET and Go bindings (code only) into dist/bindings',
+  exec: 'jsii-pacmak --code-only --no-npmignore -t python -t java -t dotnet -t go -o dist/bindings',
+});
+const packageAll = project.tasks.tryFind('package-all')!;
+packageAll.reset();
+packageAll.spawn(project.tasks.tryFind('package:js')!);
+packageAll.spawn(bindings);
 
 // Benchmarks run against the compiled library; not part of the test command.
 project.addTask('bench', {
