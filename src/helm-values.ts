@@ -5,6 +5,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { AFFINITY, HelmValuesTrace, Reader, Schema, TOLERATION, describe, isMap, isPlainObject, isUnset } from './helm-values-reader';
 import { ImageProps } from './images';
 import { MatrixIngressOptions } from './ingress';
+import { NodeAddressSource } from './livekit-props';
 import { MatrixChatProps } from './matrix-chat';
 
 /*
@@ -115,7 +116,16 @@ const MATRIX_CHAT_VALUES_SCHEMA: Schema = {
       apiSecret: true,
       existingSecret: { name: true, apiKeyKey: true, apiSecretKey: true, livekitKeysKey: true },
     },
-    rtc: { signalingPort: true, tcpPort: true, udpPort: true, nodeIp: true, useExternalIp: true, serviceLabels: true, serviceAnnotations: true },
+    rtc: {
+      signalingPort: true,
+      tcpPort: true,
+      udpPort: true,
+      nodeIp: true,
+      useExternalIp: true,
+      autoDiscoverNodeIp: true,
+      serviceLabels: true,
+      serviceAnnotations: true,
+    },
     turn: { enabled: true, domain: true, tlsPort: true, tls: { existingSecret: true, certKey: true, keyKey: true } },
     resources: RESOURCES,
   },
@@ -315,6 +325,8 @@ function livekitProps(r: Reader, lk: Record<string, unknown>): MatrixChatProps['
       udpPort: r.int(`${p}.rtc.udpPort`, rtc.udpPort),
       nodeIp: r.str(`${p}.rtc.nodeIp`, rtc.nodeIp),
       useExternalIp: r.bool(`${p}.rtc.useExternalIp`, rtc.useExternalIp),
+      // The reference chart's newer key (on by default there too): false without a nodeIp falls back to STUN.
+      nodeAddress: r.bool(`${p}.rtc.autoDiscoverNodeIp`, rtc.autoDiscoverNodeIp) === false && rtc.nodeIp === undefined ? NodeAddressSource.STUN : undefined,
       serviceLabels: r.strMap(`${p}.rtc.serviceLabels`, rtc.serviceLabels),
       serviceAnnotations: r.strMap(`${p}.rtc.serviceAnnotations`, rtc.serviceAnnotations, true),
     },

@@ -49,6 +49,17 @@ export const LK_JWT_IMAGE: ImageDefaults = {
   digest: 'sha256:29918567e6b7cd920e2853b4cd6848ce01b79947c3d19a9f1ed5b74f0a2a88bf',
 };
 
+/**
+ * Init container that reads the livekit-rtc LoadBalancer address: a shell and kubectl, non-root.
+ * The digest is the one chainguard-dev pins in its own repositories (terraform-provider-imagetest).
+ */
+export const KUBECTL_IMAGE: ImageDefaults = {
+  registry: 'cgr.dev',
+  repository: 'chainguard/kubectl',
+  tag: 'latest-dev',
+  digest: 'sha256:1d8c1f0c437628aafa1bca52c41ff310aea449423cce9b2feae2767ac53c336f',
+};
+
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const REGISTRY = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;

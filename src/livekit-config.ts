@@ -36,8 +36,9 @@ function rtcConfig(s: LiveKitResolved): Record<string, unknown> {
     // Each node advertises its own address: STUN, or the node IP injected as NODE_IP (honoured only without use_external_ip).
     rtc.use_external_ip = s.scaleOut.nodeAddress === NodeAddressSource.STUN;
   } else {
+    // LOAD_BALANCER passes the address read at start as --node-ip, HOST_IP as NODE_IP; both need use_external_ip off.
     rtc.use_external_ip = s.useExternalIp;
-    if (s.nodeIp !== undefined) rtc.node_ip = s.nodeIp;
+    if (s.nodeAddress === NodeAddressSource.MANUAL && s.nodeIp !== undefined) rtc.node_ip = s.nodeIp;
   }
   return rtc;
 }

@@ -1,4 +1,6 @@
 // The nested props of the LiveKit SFU: credentials, media networking, webhooks, metrics and scale-out on Redis.
+import { Duration } from 'cdk8s';
+import { ImageProps } from './images';
 import { SecretKeyReference } from './secret-key-reference';
 
 /** A user-managed Secret holding the LiveKit API key and secret. */
@@ -67,16 +69,34 @@ export interface RtcProps {
   readonly udpPort?: number;
 
   /**
-   * Public IP LiveKit advertises in ICE candidates: the `livekit-rtc` LoadBalancer's external IP; disables STUN discovery.
-   * @default none; the address is discovered with STUN (`useExternalIp`)
+   * Public IP LiveKit advertises in ICE candidates: the `livekit-rtc` LoadBalancer's external IP (`NodeAddressSource.MANUAL`).
+   * @default none; the address is read from the `livekit-rtc` LoadBalancer at pod start (`NodeAddressSource.LOAD_BALANCER`)
    */
   readonly nodeIp?: string;
 
   /**
-   * Discover the public IP with STUN when `nodeIp` is not set.
-   * @default true
+   * Discover the public IP with STUN (the same as `nodeAddress: NodeAddressSource.STUN`); STUN finds the node's egress address, which is not the LoadBalancer's on most clouds.
+   * @default false unless set; `nodeAddress` decides
    */
   readonly useExternalIp?: boolean;
+
+  /**
+   * Where the SFU learns the address it advertises in ICE candidates.
+   * @default NodeAddressSource.MANUAL when `nodeIp` is set, NodeAddressSource.STUN when `useExternalIp` is true, otherwise NodeAddressSource.LOAD_BALANCER
+   */
+  readonly nodeAddress?: NodeAddressSource;
+
+  /**
+   * Image of the init container that reads the `livekit-rtc` LoadBalancer address (`NodeAddressSource.LOAD_BALANCER`): it needs a POSIX shell and kubectl.
+   * @default cgr.dev/chainguard/kubectl:latest-dev pinned by digest
+   */
+  readonly nodeAddressImage?: ImageProps;
+
+  /**
+   * How long the init container waits for the LoadBalancer address before the pod fails and restarts (`NodeAddressSource.LOAD_BALANCER`).
+   * @default Duration.minutes(10)
+   */
+  readonly nodeAddressTimeout?: Duration;
 
   /**
    * Labels added to the `livekit-rtc` Service (some bare-metal LoadBalancer controllers pick the IP pool by label).
@@ -211,12 +231,16 @@ export interface LiveKitRedisProps {
   readonly clusterAddresses?: string[];
 }
 
-/** How each SFU node in scale-out mode learns the address it advertises. */
+/** How an SFU learns the address it advertises, in single-node and scale-out mode alike (scale-out accepts STUN and HOST_IP). */
 export enum NodeAddressSource {
   /** Discover the public address with STUN (nodes behind NAT with a public IP each). */
   STUN = 'STUN',
   /** The node's own IP from the downward API (`status.hostIP`): nodes with public addresses. */
   HOST_IP = 'HOST_IP',
+  /** The `livekit-rtc` LoadBalancer's address, read at pod start by an init container allowed to `get` that one Service. */
+  LOAD_BALANCER = 'LOAD_BALANCER',
+  /** The address given in `rtc.nodeIp`. */
+  MANUAL = 'MANUAL',
 }
 
 /** LiveKit's distributed mode: several SFU nodes coordinated through Redis. */

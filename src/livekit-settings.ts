@@ -1,7 +1,7 @@
 // The LiveKit SFU's props resolved once into defaulted settings, and the validators that read them.
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { ResolvedComponent, resolveComponent } from './component';
-import { LIVEKIT_IMAGE, checkImage } from './images';
+import { KUBECTL_IMAGE, LIVEKIT_IMAGE, checkImage, imageReference } from './images';
 import type { LiveKitCredentialsRef, LiveKitProps } from './livekit';
 import { LiveKitKeysProps, LiveKitRedisProps, NodeAddressSource, ServiceMonitorProps } from './livekit-props';
 import { LK_JWT_PORT } from './lk-jwt';
@@ -18,6 +18,33 @@ const HOST_PORT = /^[^\s:/]+:[0-9]{1,5}$|^\[[0-9a-fA-F:.]+\]:[0-9]{1,5}$/;
 const UNSAFE_CREDENTIAL = /[\u0000-\u001f\u007f]|^\s|\s$/;
 
 /** Scale-out mode, defaulted. */
+export interface ResolvedRtcAddress {
+  readonly image: string;
+  /** Whole seconds; undefined when `rtc.nodeAddressTimeout` cannot be read (reported). */
+  readonly timeoutSeconds?: number;
+  readonly serviceAccountName: string;
+  readonly roleName: string;
+}
+
+const DEFAULT_NODE_ADDRESS_TIMEOUT = Duration.minutes(10);
+
+/** The single SFU's address source: an explicit choice, else what `nodeIp` and `useExternalIp` imply, else the LoadBalancer. */
+function singleNodeAddress(props: LiveKitProps): NodeAddressSource {
+  const rtc = props.rtc;
+  if (rtc?.nodeAddress !== undefined) return rtc.nodeAddress;
+  if (rtc?.nodeIp !== undefined) return NodeAddressSource.MANUAL;
+  return rtc?.useExternalIp === true ? NodeAddressSource.STUN : NodeAddressSource.LOAD_BALANCER;
+}
+
+function seconds(value: unknown): number | undefined {
+  if (!(value instanceof Duration)) return undefined;
+  try {
+    return value.toSeconds();
+  } catch {
+    return undefined;
+  }
+}
+
 export interface ResolvedScaleOut {
   readonly replicas: number;
   readonly nodeAddress: NodeAddressSource;
@@ -33,7 +60,11 @@ export interface LiveKitResolved extends ResolvedComponent<LiveKitProps> {
   readonly tcpPort: number;
   readonly udpPort: number;
   readonly nodeIp?: string;
+  /** How the single SFU learns its address (scale-out mode: `scaleOut.nodeAddress`). */
+  readonly nodeAddress: NodeAddressSource;
   readonly useExternalIp: boolean;
+  /** The LoadBalancer address lookup, with `NodeAddressSource.LOAD_BALANCER`. */
+  readonly rtcAddress?: ResolvedRtcAddress;
   readonly credentials: LiveKitCredentialsRef;
   /** `<apiKey>: <apiSecret>` for the bundled Secret: inline keys without an existing Secret; '' otherwise. */
   readonly inlineKeys: string;
@@ -61,6 +92,7 @@ export function liveKitCredentials(keys: LiveKitKeysProps | undefined, namePrefi
 export function resolveLiveKit(props: LiveKitProps, turn: TurnRelay | undefined): LiveKitResolved {
   const nodeIp = props.rtc?.nodeIp;
   const scaleOut = props.scaleOut?.enabled ? props.scaleOut : undefined;
+  const nodeAddress = singleNodeAddress(props);
   const keys = props.keys;
   const monitor = props.metrics?.serviceMonitor;
   return {
@@ -72,8 +104,17 @@ export function resolveLiveKit(props: LiveKitProps, turn: TurnRelay | undefined)
     tcpPort: props.rtc?.tcpPort ?? 7881,
     udpPort: props.rtc?.udpPort ?? 7882,
     nodeIp,
-    // LiveKit only honours node_ip while use_external_ip is false.
-    useExternalIp: nodeIp !== undefined ? false : props.rtc?.useExternalIp ?? true,
+    nodeAddress,
+    // LiveKit only honours node_ip (and --node-ip) while use_external_ip is false.
+    useExternalIp: nodeAddress === NodeAddressSource.STUN,
+    rtcAddress: !scaleOut && nodeAddress === NodeAddressSource.LOAD_BALANCER
+      ? {
+        image: imageReference(props.rtc?.nodeAddressImage, KUBECTL_IMAGE),
+        timeoutSeconds: seconds(props.rtc?.nodeAddressTimeout ?? DEFAULT_NODE_ADDRESS_TIMEOUT),
+        serviceAccountName: prefixed(props.namePrefix, BASE_NAMES.livekit),
+        roleName: prefixed(props.namePrefix, BASE_NAMES.livekitRtcReader),
+      }
+      : undefined,
     credentials: liveKitCredentials(keys, props.namePrefix),
     // Both sides double-quoted (a JSON string is a YAML double-quoted scalar), so any key or
     // secret arrives as a string, also under the YAML 1.1 rules Go's parser still applies
@@ -82,7 +123,11 @@ export function resolveLiveKit(props: LiveKitProps, turn: TurnRelay | undefined)
       ? `${JSON.stringify(keys.apiKey)}: ${JSON.stringify(keys.apiSecret)}`
       : '',
     scaleOut: scaleOut
-      ? { replicas: scaleOut.replicas ?? 2, nodeAddress: scaleOut.nodeAddress ?? NodeAddressSource.STUN, redis: scaleOut.redis }
+      ? {
+        replicas: scaleOut.replicas ?? 2,
+        nodeAddress: scaleOut.nodeAddress ?? props.rtc?.nodeAddress ?? NodeAddressSource.STUN,
+        redis: scaleOut.redis,
+      }
       : undefined,
     webhookUrls: props.webhooks?.enabled
       ? [`${props.lkJwtUrl ?? `http://${prefixed(props.namePrefix, BASE_NAMES.lkJwt)}:${LK_JWT_PORT}`}/sfu_webhook`, ...(props.webhooks.urls ?? [])]
@@ -107,6 +152,7 @@ export function checkLiveKit(problems: Problems, s: LiveKitResolved, p: string):
     problems.add(`${p}terminationGracePeriodSeconds`, `${show(grace)} is not a whole number of seconds`, 'the API server rejects the pod spec', 'use e.g. 7200 (two hours) so active calls can finish');
   }
   if (s.scaleOut) checkScaleOut(problems, s, s.scaleOut, p);
+  else checkNodeAddress(problems, s, p);
   if (s.nodeIp !== undefined && !isIpAddress(s.nodeIp)) {
     problems.add(`${p}rtc.nodeIp`, `${show(s.nodeIp)} is not an IPv4 or IPv6 address`, 'LiveKit would advertise an unusable ICE candidate and calls connect with no media', 'set the external IP of the livekit-rtc LoadBalancer, e.g. "203.0.113.10"');
   }
@@ -184,6 +230,35 @@ function checkMonitoring(problems: Problems, s: LiveKitResolved, p: string): voi
   });
 }
 
+const MAX_NODE_ADDRESS_TIMEOUT_SECONDS = 3600;
+
+function checkNodeAddress(problems: Problems, s: LiveKitResolved, p: string): void {
+  const rtc = s.props.rtc;
+  if (!Object.values(NodeAddressSource).includes(s.nodeAddress)) {
+    problems.add(`${p}rtc.nodeAddress`, `${show(s.nodeAddress)} is not a NodeAddressSource`, 'the SFU would not know which address to advertise and calls would connect with no media', 'use NodeAddressSource.LOAD_BALANCER, MANUAL (with rtc.nodeIp), STUN or HOST_IP');
+    return;
+  }
+  if (s.nodeAddress === NodeAddressSource.MANUAL && s.nodeIp === undefined) {
+    problems.add(`${p}rtc.nodeIp`, 'is not set while rtc.nodeAddress is MANUAL', 'the SFU would advertise no reachable address and calls connect with no media', `set ${p}rtc.nodeIp to the external IP of the livekit-rtc LoadBalancer, or use NodeAddressSource.LOAD_BALANCER`);
+  }
+  if (s.nodeAddress !== NodeAddressSource.MANUAL && s.nodeIp !== undefined) {
+    problems.add(`${p}rtc.nodeIp`, `is set while rtc.nodeAddress is ${s.nodeAddress}`, 'the address would come from two places and which one LiveKit advertises is ambiguous', `remove ${p}rtc.nodeIp, or set ${p}rtc.nodeAddress to MANUAL`);
+  }
+  // A node IP winning over useExternalIp: true is how the reference chart reads the pair, so only an explicit source conflicts.
+  if (rtc?.useExternalIp === true && rtc.nodeAddress !== undefined && rtc.nodeAddress !== NodeAddressSource.STUN) {
+    problems.add(`${p}rtc.useExternalIp`, `is true while the address source is ${s.nodeAddress}`, 'LiveKit would overwrite the chosen address with the one STUN reports, which is the node\'s egress address and not the LoadBalancer\'s', `remove ${p}rtc.useExternalIp (STUN is NodeAddressSource.STUN)`);
+  }
+  if (s.rtcAddress) {
+    checkImage(problems, `${p}rtc.nodeAddressImage`, rtc?.nodeAddressImage, KUBECTL_IMAGE);
+    const timeout = s.rtcAddress.timeoutSeconds;
+    if (timeout === undefined || !Number.isSafeInteger(timeout) || timeout < 10 || timeout > MAX_NODE_ADDRESS_TIMEOUT_SECONDS) {
+      problems.add(`${p}rtc.nodeAddressTimeout`, timeout === undefined ? `${show(rtc?.nodeAddressTimeout)} is not a whole-second cdk8s Duration` : `${timeout} seconds is outside 10 seconds to 1 hour`, 'the init container could not bound its wait for the LoadBalancer address', 'use e.g. Duration.minutes(10)');
+    }
+  } else if (rtc?.nodeAddressImage !== undefined || rtc?.nodeAddressTimeout !== undefined) {
+    problems.add(`${p}rtc.${rtc?.nodeAddressImage !== undefined ? 'nodeAddressImage' : 'nodeAddressTimeout'}`, `is set while rtc.nodeAddress is ${s.nodeAddress}`, 'only NodeAddressSource.LOAD_BALANCER runs the address lookup, so the setting would be silently ignored', 'remove it, or use NodeAddressSource.LOAD_BALANCER');
+  }
+}
+
 function checkScaleOut(problems: Problems, s: LiveKitResolved, scaleOut: ResolvedScaleOut, p: string): void {
   const replicas = scaleOut.replicas;
   // One SFU per node: more replicas than any cluster has nodes is a typo (and above int32 the API server rejects it).
@@ -194,8 +269,13 @@ function checkScaleOut(problems: Problems, s: LiveKitResolved, scaleOut: Resolve
   if (s.nodeIp !== undefined) {
     problems.add(`${p}rtc.nodeIp`, 'is set in scale-out mode', 'every node would advertise the same address, so media for rooms on the other nodes goes to the wrong server', `remove ${p}rtc.nodeIp and choose ${p}scaleOut.nodeAddress (STUN or HOST_IP)`);
   }
-  if (!Object.values(NodeAddressSource).includes(scaleOut.nodeAddress)) {
-    problems.add(`${p}scaleOut.nodeAddress`, `${show(scaleOut.nodeAddress)} is not STUN or HOST_IP`, 'the nodes would not know which address to advertise', 'use NodeAddressSource.STUN or NodeAddressSource.HOST_IP');
+  if (![NodeAddressSource.STUN, NodeAddressSource.HOST_IP].includes(scaleOut.nodeAddress)) {
+    const path = s.props.scaleOut?.nodeAddress !== undefined ? `${p}scaleOut.nodeAddress` : `${p}rtc.nodeAddress`;
+    problems.add(path, `${show(scaleOut.nodeAddress)} is not STUN or HOST_IP`, 'in scale-out mode each node advertises its own address and there is no LoadBalancer or single IP to advertise, so the nodes would not know which address to use', 'use NodeAddressSource.STUN or NodeAddressSource.HOST_IP');
+  }
+  const rtcSource = s.props.rtc?.nodeAddress;
+  if (rtcSource !== undefined && s.props.scaleOut?.nodeAddress !== undefined && rtcSource !== s.props.scaleOut.nodeAddress) {
+    problems.add(`${p}rtc.nodeAddress`, `is ${show(rtcSource)} while scaleOut.nodeAddress is ${show(s.props.scaleOut.nodeAddress)}`, 'the nodes would get two address sources and which one applies is ambiguous', `set only one of ${p}rtc.nodeAddress and ${p}scaleOut.nodeAddress`);
   }
   if (s.turn) {
     problems.add(

@@ -1,5 +1,5 @@
 // The LiveKit SFU: its props and the construct that renders Deployment, ConfigMap, Secret, Services and ServiceMonitor.
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -12,6 +12,7 @@ import { LiveKitResolved, checkLiveKit, resolveLiveKit } from './livekit-setting
 import { CONFIG_HASH_ANNOTATION } from './names';
 import { ComponentProps, PodPlacementProps, apiObjectsOf, commonPodSpec, placementPodSpec } from './pod';
 import { resourceRequirements } from './resources';
+import { RTC_ADDRESS_MOUNT, RtcAddressRbac, createRtcAddressRbac, liveKitWithDiscoveredAddress, rtcAddressInitContainer, rtcAddressVolumes } from './rtc-address';
 import { containerSecurityContext, podSecurityContext } from './security-context';
 import { TurnProps, TurnRelay } from './turn-relay';
 import { Problems, reportProblems } from './validation';
@@ -155,6 +156,12 @@ export class LiveKit extends Construct {
   public readonly hostNetwork: boolean;
   /** Hash of the inline credentials ('' with an existing Secret), so pods reading them roll when they change. */
   public readonly credentialsHash: string;
+  /** ServiceAccount of the LoadBalancer address lookup (`NodeAddressSource.LOAD_BALANCER`). */
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
+  /** Role allowing only `get` on the `livekit-rtc` Service (`NodeAddressSource.LOAD_BALANCER`). */
+  public readonly rtcAddressRole?: k8s.KubeRole;
+  /** Binds `rtcAddressRole` to `serviceAccount`. */
+  public readonly rtcAddressRoleBinding?: k8s.KubeRoleBinding;
 
   constructor(scope: Construct, id: string, props: LiveKitProps) {
     super(scope, id);
@@ -171,6 +178,10 @@ export class LiveKit extends Construct {
     this.credentials = settings.credentials;
     this.hostNetwork = settings.scaleOut !== undefined;
     checkLiveKit(problems, settings, prefix);
+    const rbac = this.createRtcAddressRbac(settings);
+    this.serviceAccount = rbac?.serviceAccount;
+    this.rtcAddressRole = rbac?.role;
+    this.rtcAddressRoleBinding = rbac?.roleBinding;
 
     this.configYaml = livekitConfigYaml(settings);
     this.configMap = configMapOf(this, settings.configName, settings.labels, LIVEKIT_CONFIG_PATHS.file, this.configYaml);
@@ -188,6 +199,10 @@ export class LiveKit extends Construct {
   /** The objects this construct generated, for escape hatches (`addJsonPatch`, labels). */
   public get apiObjects(): ApiObject[] {
     return apiObjectsOf(this);
+  }
+
+  private createRtcAddressRbac(s: LiveKitResolved): RtcAddressRbac | undefined {
+    return s.rtcAddress ? createRtcAddressRbac(this, s, s.rtcAddress, Chart.of(this).namespace) : undefined;
   }
 
   private createSecret(s: LiveKitResolved): k8s.KubeSecret | undefined {
@@ -244,10 +259,14 @@ export class LiveKit extends Construct {
             // fsGroup: Secret and ConfigMap files are owned by gid fsGroup (0 without it), so the
             // SFU reads its 0440 TURNS certificate and key only through this group.
             securityContext: podSecurityContext(true),
+            ...(s.rtcAddress
+              ? { serviceAccountName: s.rtcAddress.serviceAccountName, initContainers: [rtcAddressInitContainer(s, s.rtcAddress)] }
+              : {}),
             containers: [this.container(problems, s, ports)],
             volumes: [
               { name: 'config', configMap: { name: s.configName, items: [{ key: LIVEKIT_CONFIG_PATHS.file, path: LIVEKIT_CONFIG_PATHS.file }] } },
               ...(s.turn ? [s.turn.volume] : []),
+              ...(s.rtcAddress ? rtcAddressVolumes() : []),
             ],
           },
         },
@@ -265,12 +284,13 @@ export class LiveKit extends Construct {
     return {
       name: 'livekit',
       image: s.image,
-      args: ['--config', `${LIVEKIT_CONFIG_PATHS.dir}/${LIVEKIT_CONFIG_PATHS.file}`],
+      ...(s.rtcAddress ? liveKitWithDiscoveredAddress() : { args: ['--config', `${LIVEKIT_CONFIG_PATHS.dir}/${LIVEKIT_CONFIG_PATHS.file}`] }),
       env: containerEnv(s),
       ports,
       volumeMounts: [
         { name: 'config', mountPath: LIVEKIT_CONFIG_PATHS.dir, readOnly: true },
         ...(s.turn ? [s.turn.volumeMount] : []),
+        ...(s.rtcAddress ? [RTC_ADDRESS_MOUNT] : []),
       ],
       readinessProbe: probe(3),
       livenessProbe: probe(6),
@@ -338,7 +358,7 @@ function containerEnv(s: LiveKitResolved): k8s.EnvVar[] {
     ...(s.webhookUrls ? [secretEnv('LIVEKIT_WEBHOOK_API_KEY', { name: s.credentials.secretName, key: s.credentials.apiKeyKey })] : []),
     ...(redis?.passwordSecret ? [secretEnv('LIVEKIT_REDIS_PASSWORD', redis.passwordSecret)] : []),
     ...(redis?.sentinelPasswordSecret ? [secretEnv('LIVEKIT_REDIS_SENTINEL_PASSWORD', redis.sentinelPasswordSecret)] : []),
-    ...(s.scaleOut?.nodeAddress === NodeAddressSource.HOST_IP ? [{ name: 'NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }] : []),
+    ...((s.scaleOut?.nodeAddress ?? s.nodeAddress) === NodeAddressSource.HOST_IP ? [{ name: 'NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }] : []),
   ];
 }
 

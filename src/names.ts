@@ -18,6 +18,7 @@ export const BASE_NAMES = {
   livekitSignaling: 'livekit-signaling',
   livekitRtc: 'livekit-rtc',
   livekitPolicy: 'livekit-policy',
+  livekitRtcReader: 'livekit-rtc-reader',
   turnCertificate: 'livekit-turn-tls',
   lkJwt: 'lk-jwt-service',
   lkJwtPolicy: 'lk-jwt-service-policy',

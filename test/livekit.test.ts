@@ -41,10 +41,10 @@ function keysSecret(apiKey: string, apiSecret: string): K8sObject {
 }
 
 describe('config.yaml', () => {
-  test('defaults, compared as data: ports, one UDP mux port, STUN discovery, no room auto-creation, no keys', () => {
+  test('defaults, compared as data: ports, one UDP mux port, no STUN (the LoadBalancer address comes as --node-ip), no room auto-creation, no keys', () => {
     expect(livekitConfig(synth(MINIMAL_PROPS))).toEqual({
       port: 7880,
-      rtc: { tcp_port: 7881, udp_port: 7882, use_external_ip: true },
+      rtc: { tcp_port: 7881, udp_port: 7882, use_external_ip: false },
       room: { auto_create: false },
     });
   });
@@ -171,14 +171,19 @@ describe('Deployment', () => {
     expect(d.spec.replicas).toBe(1);
     expect(d.spec.selector).toEqual({ matchLabels: { app: 'livekit' } });
     const c = container(d);
-    expect(c.args).toEqual(['--config', '/etc/livekit/config.yaml']);
+    // The default reads the LoadBalancer address at start and passes it as --node-ip (see test/rtc-address.test.ts).
+    expect(c.command).toEqual(['/bin/sh', '-c']);
+    expect(c.args).toEqual(['exec /livekit-server --config /etc/livekit/config.yaml --node-ip "$(cat /run/livekit-rtc/node-ip)"']);
+    const manual = container(deployment(livekitWith({ rtc: { nodeIp: '203.0.113.10' } })));
+    expect(manual.command).toBeUndefined();
+    expect(manual.args).toEqual(['--config', '/etc/livekit/config.yaml']);
     const item = volume(d, 'config').configMap.items[0];
-    expect(`${mount(c, 'config').mountPath}/${item.path}`).toBe(c.args[1]);
+    expect(`${mount(c, 'config').mountPath}/${item.path}`).toBe(manual.args[1]);
     expect(env(c, 'LIVEKIT_CONFIG')).toBeUndefined();
   });
 
   test('config volume and read-only mount', () => {
-    const d = deployment(synth(MINIMAL_PROPS));
+    const d = deployment(livekitWith({ rtc: { nodeIp: '203.0.113.10' } }));
     expect(podSpec(d).volumes).toEqual([
       { name: 'config', configMap: { name: 'livekit-config', items: [{ key: 'config.yaml', path: 'config.yaml' }] } },
     ]);
@@ -305,9 +310,12 @@ describe('Services', () => {
       'ConfigMap/chat-livekit-config',
       'Deployment/chat-livekit',
       'NetworkPolicy/chat-livekit-policy',
+      'Role/chat-livekit-rtc-reader',
+      'RoleBinding/chat-livekit-rtc-reader',
       'Secret/chat-livekit-secret',
       'Service/chat-livekit-rtc',
       'Service/chat-livekit-signaling',
+      'ServiceAccount/chat-livekit',
     ]);
     expect(find(objects, 'Service', 'chat-livekit-rtc').spec.selector).toEqual({ app: 'chat-livekit' });
     expect(volume(deployment(objects, 'chat-livekit'), 'config').configMap.name).toBe('chat-livekit-config');
@@ -406,10 +414,14 @@ describe('standalone LiveKit in a Chart', () => {
     expect(objectIds(objects)).toEqual([
       'ConfigMap/livekit-config',
       'Deployment/livekit',
+      'Role/livekit-rtc-reader',
+      'RoleBinding/livekit-rtc-reader',
       'Secret/livekit-secret',
       'Service/livekit-rtc',
       'Service/livekit-signaling',
+      'ServiceAccount/livekit',
     ]);
+    expect(lk.serviceAccount?.name).toBe('livekit');
     expect(lk.signalingServiceName).toBe('livekit-signaling');
     expect(lk.credentials).toEqual({ secretName: 'livekit-secret', apiKeyKey: 'LIVEKIT_API_KEY', apiSecretKey: 'LIVEKIT_API_SECRET', livekitKeysKey: 'LIVEKIT_KEYS' });
     expect(lk.listenerPorts).toEqual([{ port: 7880, protocol: 'TCP' }, { port: 7881, protocol: 'TCP' }, { port: 7882, protocol: 'UDP' }]);

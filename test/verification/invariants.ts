@@ -7,6 +7,7 @@ import { Deployment, StatefulSet, DaemonSet } from 'kubernetes-models/apps/v1';
 import { Job, CronJob } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -14,7 +15,7 @@ import {
   TUWUNEL_GLOBAL_KEYS, keyPaths, matchesAny, tuwunelEnvKey,
 } from './allow-lists';
 import { CRD_MODEL_FILES, validateCrds } from './crd-models';
-import { PodTemplate, containerPorts, findPort, podTemplates, programOf, quantity, ref, selectorMatches, strings } from './k8s';
+import { PodTemplate, commandLine, containerPorts, findPort, podTemplates, programOf, quantity, ref, selectorMatches, strings } from './k8s';
 import { mountedFilesReadable } from './kubelet';
 import { Scenario } from './scenarios';
 import { startupFiles } from './startup-model';
@@ -48,6 +49,8 @@ export const CORE_MODELS: Record<string, ModelClass> = {
   'networking.k8s.io/v1|Ingress': Ingress as unknown as ModelClass,
   'networking.k8s.io/v1|NetworkPolicy': NetworkPolicy as unknown as ModelClass,
   'policy/v1|PodDisruptionBudget': PodDisruptionBudget as unknown as ModelClass,
+  'rbac.authorization.k8s.io/v1|Role': Role as unknown as ModelClass,
+  'rbac.authorization.k8s.io/v1|RoleBinding': RoleBinding as unknown as ModelClass,
 };
 
 /**
@@ -104,9 +107,11 @@ function configuredFiles(pod: PodTemplate, container: any, configMaps: Map<strin
       files.push({ source: `env ${e.name}`, path: e.value });
     }
   }
-  const args: string[] = [...(container.command ?? []), ...(container.args ?? [])];
+  const args: string[] = commandLine(container);
+  const shell = args.length === 2 && /(^|\/)sh$/.test(args[0]);
   args.forEach((arg, i) => {
-    const flag = /^--?(config|c|key-file)(=(.*))?$/.exec(arg);
+    // `sh -c SCRIPT`: -c takes a script, not a config path.
+    const flag = shell ? null : /^--?(config|c|key-file)(=(.*))?$/.exec(arg);
     if (!flag) return;
     const value = flag[3] ?? args[i + 1];
     if (typeof value === 'string') files.push({ source: `argument ${flag[1] === 'c' ? '-c' : `--${flag[1]}`}`, path: value });
@@ -518,6 +523,8 @@ export const references: Invariant = (objects, scenario) => {
     const object = (kind === 'ConfigMap' ? configMaps : secrets).get(name);
     if (!object) {
       if (kind === 'Secret' && existingSecrets.has(name)) return;
+      // The kube-root-ca.crt publisher puts this ConfigMap in every namespace (the API server's CA bundle).
+      if (kind === 'ConfigMap' && name === 'kube-root-ca.crt' && (key === undefined || key === 'ca.crt')) return;
       if (!optional) messages.push(`${where}: references ${kind}/${name}, which is neither in the stack nor a user-declared existing ${kind}`);
       return;
     }

@@ -130,3 +130,17 @@ export function quantity(value: unknown): number | undefined {
   if (/^[eE]/.test(suffix)) return base * 10 ** Number(suffix.slice(1));
   return base * SUFFIX[suffix];
 }
+
+/**
+ * A container's command line as the program sees it. `/bin/sh -c SCRIPT` (the SFU started with
+ * the address its init container found) is split into the script's words, quotes dropped, so
+ * flags such as `--config` are found there too; a multi-line script is not a command line and
+ * yields only the shell and `-c`.
+ */
+export function commandLine(container: any): string[] {
+  const argv: string[] = [...(container.command ?? []), ...(container.args ?? [])].map(String);
+  const shell = argv.length === 3 && /(^|\/)sh$/.test(argv[0]) && argv[1] === '-c';
+  if (!shell) return argv;
+  if (argv[2].includes('\n')) return argv.slice(0, 2);
+  return argv[2].split(/\s+/).map((w) => w.replace(/^["']+|["')]+$/g, '')).filter((w) => w !== '');
+}

@@ -156,6 +156,9 @@ export function volumeFiles(pod: PodTemplate, volume: any, objects: K8sObject[])
       if (s.secret) return sourceFiles(pod, objects, 'Secret', s.secret.name, s.secret.items, defaultMode, s.secret.optional === true);
       if (s.configMap) return sourceFiles(pod, objects, 'ConfigMap', s.configMap.name, s.configMap.items, defaultMode, s.configMap.optional === true);
       if (s.downwardAPI) return (s.downwardAPI.items ?? []).map((i: any) => ({ path: String(i.path), source: 'downwardAPI', optional: false, ...projectedOwnership(pod, num(i.mode) ?? defaultMode) }));
+      // A bound token written like the other projected files (pkg/volume/projected: the projection's
+      // defaultMode, gid fsGroup when set).
+      if (s.serviceAccountToken) return [{ path: String(s.serviceAccountToken.path), source: 'serviceAccountToken', optional: false, ...projectedOwnership(pod, defaultMode) }];
       return [];
     });
   }

@@ -105,7 +105,8 @@ export function roundTrip(objects: K8sObject[], props: MatrixChatProps): string[
     same(messages, 'config.yaml rtc.node_ip', config.rtc?.node_ip, scaleOut ? undefined : rtc?.nodeIp);
     same(messages, 'config.yaml rtc.use_external_ip', config.rtc?.use_external_ip, scaleOut
       ? (scaleOut.nodeAddress ?? 'STUN') === 'STUN'
-      : rtc?.nodeIp !== undefined ? false : rtc?.useExternalIp ?? true);
+      // A node IP wins; otherwise only an explicit useExternalIp: true means STUN (the default reads the LoadBalancer's address).
+      : rtc?.nodeIp !== undefined ? false : rtc?.useExternalIp === true);
     const turn = props.livekit?.turn;
     same(messages, 'config.yaml turn.enabled', config.turn?.enabled, turn?.enabled ? true : undefined);
     if (turn?.enabled) {

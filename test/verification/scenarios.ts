@@ -139,7 +139,7 @@ export const SCENARIOS: readonly Scenario[] = [
     homeserver: { registrationToken: INLINE.registrationToken },
     livekit: {
       ...INLINE_KEYS,
-      rtc: { signalingPort: 17880, tcpPort: 17881, udpPort: 17882, useExternalIp: false },
+      rtc: { signalingPort: 17880, tcpPort: 17881, udpPort: 17882, nodeIp: '203.0.113.10' },
       turn: { ...TURN, tlsPort: 15349 },
     },
   }),

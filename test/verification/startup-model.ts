@@ -9,7 +9,7 @@
 import { parse as parseYaml } from 'yaml';
 import { tuwunelEnvKey } from './allow-lists';
 import type { Invariant } from './invariants';
-import { PodTemplate, podTemplates } from './k8s';
+import { PodTemplate, commandLine, podTemplates } from './k8s';
 import {
   ProcessIdentity, Resolved, allContainers, canAccess, describeIdentity, otherHasBits, describeOwnership, fileContent, mountFor,
   processIdentity, resolvePath, where,
@@ -49,6 +49,8 @@ export interface ContainerView {
   readonly envNames: string[];
   /** Command and args, in order. */
   readonly args: string[];
+  /** The script of `sh -c SCRIPT`, when the container runs one. */
+  readonly script?: string;
   /** A literal env value; `valueFrom` values are reported as problems by `envPath`. */
   env(name: string): string | undefined;
   /** Whether the env var is set at all (literal or valueFrom). */
@@ -208,6 +210,14 @@ export const LIVEKIT_MODEL: ProgramModel = {
         else reads.push({ path, source: fromFlag ? `argument ${flag}` : fromEnv ? `env ${envName}` : `turn.${field}`, consequence });
       }
     }
+    // --node-ip "$(cat FILE)": the shell reads the address the rtc-address init container wrote
+    // (NodeAddressSource.LOAD_BALANCER); without the file the SFU starts with an empty address.
+    const nodeIp = flagValues(view.args, ['--node-ip'])[0];
+    if (nodeIp === '$(cat') {
+      const file = view.args[view.args.indexOf('--node-ip') + 2];
+      if (typeof file !== 'string' || !file.startsWith('/')) problems.push('--node-ip reads an address file whose path the model cannot find');
+      else reads.push({ path: file.replace(/\/[^/]*$/, ''), source: 'argument --node-ip "$(cat …)"', directory: true, consequence: 'cat fails, LiveKit gets an empty --node-ip and advertises no reachable address: calls connect with no media' });
+    }
     for (const [flag, what] of [['--cpuprofile', 'CPU profile'], ['--memprofile', 'memory profile']]) {
       for (const path of flagValues(view.args, [flag])) {
         writes.push({ path: path.replace(/\/[^/]*$/, '') || '/', source: `argument ${flag}`, directory: true, consequence: `os.Create of the ${what} fails (cmd/server/main.go:266-290); ${LIVEKIT_EXIT}` });
@@ -250,8 +260,36 @@ export const LK_JWT_MODEL: ProgramModel = {
   },
 };
 
+/**
+ * kubectl in the rtc-address init container (NodeAddressSource.LOAD_BALANCER). Its in-cluster
+ * configuration reads the projected token, CA bundle and namespace (client-go rest.InClusterConfig:
+ * /var/run/secrets/kubernetes.io/serviceaccount/{token,ca.crt}; kubectl's namespace from the same
+ * folder); it writes its discovery cache under $HOME/.kube, and the script writes the address
+ * file into the folder it names in `out=`.
+ */
+export const KUBECTL_MODEL: ProgramModel = {
+  program: 'kubectl (rtc-address)',
+  repository: 'kubectl',
+  version: 'cgr.dev/chainguard/kubectl latest-dev (pinned digest)',
+  needs(view) {
+    const problems: string[] = [];
+    const tokenDir = '/var/run/secrets/kubernetes.io/serviceaccount';
+    const consequence = 'kubectl has no in-cluster credentials, every lookup fails and the init container times out: the SFU never starts';
+    const reads: PathNeed[] = ['token', 'ca.crt', 'namespace'].map((f) => ({ path: `${tokenDir}/${f}`, source: 'in-cluster config', consequence }));
+    const writes: PathNeed[] = [];
+    const home = view.env('HOME');
+    if (home === undefined) problems.push('HOME is not set: kubectl would write its cache under the image\'s home on a read-only root filesystem');
+    else writes.push({ path: home, source: 'env HOME (kubectl cache)', directory: true, consequence: 'kubectl cannot write its discovery cache' });
+    const script = view.script ?? '';
+    const out = /^out="([^"]+)"$/m.exec(script)?.[1];
+    if (out === undefined) problems.push('the init container script names no address file (out="…")');
+    else writes.push({ path: out.replace(/\/[^/]*$/, ''), source: 'script out=', directory: true, consequence: 'the address cannot be written: the init container fails and the SFU never starts' });
+    return { reads, writes, imageFiles: [], problems };
+  },
+};
+
 /** Every program the stack runs. A container whose image is none of these fails the invariant. */
-export const STARTUP_MODELS: readonly ProgramModel[] = [TUWUNEL_MODEL, LIVEKIT_MODEL, LK_JWT_MODEL];
+export const STARTUP_MODELS: readonly ProgramModel[] = [TUWUNEL_MODEL, LIVEKIT_MODEL, LK_JWT_MODEL, KUBECTL_MODEL];
 
 /** The model for an image, by its repository's last path segment (registry mirrors keep it). */
 export function modelForImage(image: unknown): ProgramModel | undefined {
@@ -278,7 +316,8 @@ function containerView(pod: PodTemplate, container: any, objects: K8sObject[]): 
     env: (name) => env.find((e) => e.name === name)?.value,
     hasEnv: (name) => env.some((e) => e.name === name),
     envNames: env.map((e) => String(e.name)),
-    args: [...(container.command ?? []), ...(container.args ?? [])].map(String),
+    args: commandLine(container),
+    script: [...(container.command ?? []), ...(container.args ?? [])].map(String).find((_arg, i, argv) => i > 0 && argv[i - 1] === '-c'),
     read: (path) => {
       const resolved = resolvePath(pod, container, path, objects);
       return resolved.kind === 'file' ? fileContent(resolved.file) : undefined;
