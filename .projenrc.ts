@@ -116,6 +116,10 @@ project.package.addField('repository', { type: 'git', url: '' });
 // The dev pins are the newest peers, not the floors jsii expects (JSII6 warns for each peer);
 // the floors are tested by .ci/run instead.
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
+// The props each construct accepts, derived from the assembly jsii just wrote, for the check that
+// reports misspelled props from JavaScript and YAML (src/known-props.ts); rewrites the committed
+// src/known-props.generated.ts (and its lib/ output) only when the props changed.
+project.compileTask.exec('ts-node --project projenrc/tsconfig.json --transpile-only projenrc/known-props.ts');
 
 // Every other language's code, generated without its toolchain or registry, so a change that
 // breaks a binding fails here. The package:<language> tasks build the real artifacts where the

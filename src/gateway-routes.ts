@@ -1,6 +1,7 @@
 // Gateway API routing: the `Routing` choice of MatrixChat and the HTTPRoutes on the server name (and LiveKit's own host).
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkUnknownProps } from './known-props';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
 import { IngressBackendRef, MatrixRoute, MatrixRoutingTargets, matrixRoutes, routingHosts, wellKnownRoutes } from './routing';
 import { Problems, isObjectName, reportProblems, show } from './validation';
@@ -77,6 +78,7 @@ export class MatrixHttpRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: MatrixHttpRouteProps) {
     super(scope, id);
+    checkUnknownProps(this, 'MatrixHttpRouteProps', props);
     const problems = new Problems();
     const name = prefixed(props.namePrefix, BASE_NAMES.httpRoute);
     if (props.parentRefs.length === 0) {

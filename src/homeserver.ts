@@ -8,6 +8,7 @@ import { configMapOf, httpServiceOf, opaqueSecretOf } from './component';
 import { configHash } from './config-hash';
 import { DEFAULT_STARTUP_TIMEOUT, HomeserverResolved, STARTUP_PROBE_PERIOD_SECONDS, checkHomeserver, resolveHomeserver } from './homeserver-settings';
 import { ImageProps } from './images';
+import { checkUnknownProps } from './known-props';
 import { CONFIG_HASH_ANNOTATION } from './names';
 import { ComponentProps, PodPlacementProps, apiObjectsOf, commonPodSpec, placementPodSpec } from './pod';
 import { resourceRequirements } from './resources';
@@ -188,6 +189,7 @@ export class Homeserver extends Construct {
 
   constructor(scope: Construct, id: string, props: HomeserverProps) {
     super(scope, id);
+    checkUnknownProps(this, 'HomeserverProps', props);
     const problems = new Problems();
     const settings = resolveHomeserver(props);
     this.name = settings.name;

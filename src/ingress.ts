@@ -4,6 +4,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULT_MAX_REQUEST_SIZE } from './homeserver-settings';
+import { checkUnknownProps } from './known-props';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
 import { apiObjectsOf } from './pod';
 import { MatrixRoute, MatrixRoutingTargets, matrixRoutes, routingHosts, wellKnownRoutes } from './routing';
@@ -94,6 +95,7 @@ export class MatrixIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: MatrixIngressProps) {
     super(scope, id);
+    checkUnknownProps(this, 'MatrixIngressProps', props);
     const problems = new Problems();
     const name = prefixed(props.namePrefix, BASE_NAMES.ingress);
     const labels = recommendedLabels('matrix-chat', 'ingress', name, props.labels);

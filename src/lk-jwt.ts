@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { ResolvedComponent, httpServiceOf, resolveComponent } from './component';
 import { configHash } from './config-hash';
 import { ImageProps, LK_JWT_IMAGE, checkImage } from './images';
+import { checkUnknownProps } from './known-props';
 import { LiveKitCredentialsRef } from './livekit';
 import { BASE_NAMES, CONFIG_HASH_ANNOTATION } from './names';
 import { ComponentProps, PodPlacementProps, apiObjectsOf, checkComponentProps, checkPlacement, commonPodSpec, placementPodSpec } from './pod';
@@ -130,6 +131,7 @@ export class LkJwt extends Construct {
 
   constructor(scope: Construct, id: string, props: LkJwtProps) {
     super(scope, id);
+    checkUnknownProps(this, 'LkJwtProps', props);
     const problems = new Problems();
     const settings = resolveLkJwt(props);
     this.name = settings.name;

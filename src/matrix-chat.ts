@@ -6,6 +6,7 @@ import { GatewayApiRoutingOptions, MatrixHttpRoute, Routing, RoutingKind } from 
 import { Homeserver, HomeserverSettings } from './homeserver';
 import { checkLivekitServiceUrl, checkPublicHost, checkServerName } from './homeserver-settings';
 import { MatrixIngress, MatrixIngressOptions } from './ingress';
+import { checkUnknownProps } from './known-props';
 import { LiveKit, LiveKitSettings } from './livekit';
 import { liveKitCredentials } from './livekit-settings';
 import { LkJwt, LkJwtSettings } from './lk-jwt';
@@ -229,6 +230,7 @@ export class MatrixChat extends Construct {
 
   constructor(scope: Construct, id: string, props: MatrixChatProps) {
     super(scope, id);
+    checkUnknownProps(this, 'MatrixChatProps', props);
     const problems = new Problems();
     const settings = resolveMatrixChat(props);
     this.livekitPublicUrl = settings.livekitPublicUrl;

@@ -3,6 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Homeserver } from './homeserver';
+import { checkUnknownProps } from './known-props';
 import { ListenerPort, LiveKit } from './livekit';
 import { LkJwt } from './lk-jwt';
 import { BASE_NAMES, SELECTOR_LABEL, prefixed, recommendedLabels } from './names';
@@ -65,6 +66,7 @@ export class MatrixNetworkPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: MatrixNetworkPoliciesProps) {
     super(scope, id);
+    checkUnknownProps(this, 'MatrixNetworkPoliciesProps', props);
     // The stack's own pods, by their stable selector labels (e.g. LiveKit's webhooks to lk-jwt-service).
     const stackPods = [props.homeserver, props.livekit, props.lkJwt].filter((c) => c !== undefined).map((c) => c!.selectorLabels[SELECTOR_LABEL]);
     const httpSources: k8s.NetworkPolicyPeer[] | undefined = props.ingressControllerNamespace === undefined ? undefined : [

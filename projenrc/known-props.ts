@@ -1,0 +1,166 @@
+// Derives the props every construct accepts from the jsii assembly and writes src/known-props.generated.ts.
+//
+// Run by the compile task right after jsii (`ts-node projenrc/known-props.ts`), so a prop added to
+// an interface is known to the unknown-prop check after the next compile, with no list to edit.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import * as ts from 'typescript';
+
+/** The parts of a jsii type reference this reads (spec: @jsii/spec TypeReference). */
+interface TypeRef {
+  readonly primitive?: string;
+  readonly fqn?: string;
+  readonly collection?: { readonly kind: 'array' | 'map'; readonly elementtype: TypeRef };
+  readonly union?: { readonly types: TypeRef[] };
+}
+
+/** The parts of a jsii type this reads. */
+interface JsiiType {
+  readonly fqn: string;
+  readonly kind: 'class' | 'interface' | 'enum';
+  readonly datatype?: boolean;
+  readonly namespace?: string;
+  readonly interfaces?: string[];
+  readonly properties?: Array<{ readonly name: string; readonly type: TypeRef }>;
+  readonly initializer?: { readonly parameters?: Array<{ readonly name: string; readonly type: TypeRef }> };
+}
+
+/** The parts of a jsii assembly this reads. */
+export interface Assembly {
+  readonly name: string;
+  readonly types: { readonly [fqn: string]: JsiiType };
+}
+
+/**
+ * Per struct, its props: `''` for a value not looked into (primitive, enum, class instance, JSON,
+ * Kubernetes API type), else the struct the value is, with `[]` for an array and `{}` for a map of them.
+ */
+export type StructTable = { [struct: string]: { [prop: string]: string } };
+
+/** What the check needs: the props struct of each construct and every struct reachable from them. */
+export interface KnownProps {
+  readonly roots: string[];
+  readonly structs: StructTable;
+}
+
+/** Reads an assembly file, following jsii's redirect to a compressed assembly. */
+export function readAssembly(file: string): Assembly {
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (json.schema !== 'jsii/file-redirect') return json;
+  const target = path.join(path.dirname(file), json.filename);
+  const data = fs.readFileSync(target);
+  return JSON.parse((json.compression === 'gzip' ? zlib.gunzipSync(data) : data).toString('utf8'));
+}
+
+/** The assembly of an installed dependency (e.g. cdk8s-plus-28), from its package directory. */
+export function dependencyAssembly(name: string, from: string): Assembly {
+  const dir = path.dirname(require.resolve(`${name}/package.json`, { paths: [from] }));
+  return readAssembly(path.join(dir, '.jsii'));
+}
+
+/**
+ * Every struct reachable from the props of the assembly's constructs (classes whose initializer
+ * is `(scope, id, props)` with a struct as props), with inherited props flattened in.
+ *
+ * Not looked into: classes (cdk8s Duration, Size, kplus Cpu, Routing, constructs), enums, and the
+ * Kubernetes API types of a `k8s` submodule (tolerations, affinity): those are handed to the API
+ * server as written, which knows fields newer than the assembly's, so flagging them would be wrong.
+ */
+export function knownPropsFromAssembly(own: Assembly, dependency: (assembly: string) => Assembly): KnownProps {
+  const assemblies = new Map<string, Assembly>([[own.name, own]]);
+  const typeOf = (fqn: string): JsiiType | undefined => {
+    const assembly = fqn.slice(0, fqn.indexOf('.'));
+    if (!assemblies.has(assembly)) assemblies.set(assembly, dependency(assembly));
+    return assemblies.get(assembly)!.types[fqn];
+  };
+  const nameOf = (fqn: string): string => (fqn.startsWith(`${own.name}.`) ? fqn.slice(own.name.length + 1) : fqn);
+  const isStruct = (t: JsiiType | undefined): t is JsiiType => t?.kind === 'interface' && t.datatype === true && t.namespace !== 'k8s';
+
+  const structs: StructTable = {};
+  const pending: string[] = [];
+  const describe = (ref: TypeRef): string => {
+    if (ref.collection) {
+      const element = describe(ref.collection.elementtype);
+      return element === '' ? '' : `${element}${ref.collection.kind === 'array' ? '[]' : '{}'}`;
+    }
+    if (ref.fqn && isStruct(typeOf(ref.fqn))) {
+      pending.push(ref.fqn);
+      return nameOf(ref.fqn);
+    }
+    return ''; // primitives, JSON, enums, classes; jsii forbids unions in this library's props
+  };
+  const propsOf = (t: JsiiType, into: { [prop: string]: string }): void => {
+    for (const base of t.interfaces ?? []) propsOf(typeOf(base)!, into);
+    for (const p of t.properties ?? []) into[p.name] = describe(p.type);
+  };
+
+  const roots: string[] = [];
+  for (const t of Object.values(own.types)) {
+    const params = t.kind === 'class' ? t.initializer?.parameters : undefined;
+    const props = params?.length === 3 && params[0].type.fqn === 'constructs.Construct' ? params[2].type.fqn : undefined;
+    if (props && isStruct(typeOf(props))) {
+      roots.push(nameOf(props));
+      pending.push(props);
+    }
+  }
+  while (pending.length > 0) {
+    const fqn = pending.pop()!;
+    const name = nameOf(fqn);
+    if (structs[name]) continue;
+    structs[name] = {};
+    propsOf(typeOf(fqn)!, structs[name]);
+  }
+  const sorted: StructTable = {};
+  for (const name of Object.keys(structs).sort()) {
+    sorted[name] = Object.fromEntries(Object.entries(structs[name]).sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+  return { roots: roots.sort(), structs: sorted };
+}
+
+/** The TypeScript source of src/known-props.generated.ts (the project's lint style, lines ≤ 150). */
+export function renderKnownProps(known: KnownProps): string {
+  const q = (s: string) => `'${s}'`;
+  const lines = [
+    '// Generated by projenrc/known-props.ts from the jsii assembly at compile: the props each struct accepts. Do not edit.',
+    '',
+    `// The props of the constructs: ${known.roots.join(', ')}.`,
+    '',
+    '/**',
+    ' * Per struct, its props: `\'\'` for a value not looked into (primitive, enum, class instance, JSON,',
+    ' * Kubernetes API type), else the struct the value is, with `[]` for an array and `{}` for a map of them.',
+    ' */',
+    'export const STRUCTS: { readonly [struct: string]: { readonly [prop: string]: string } } = {',
+  ];
+  for (const [name, props] of Object.entries(known.structs)) {
+    const fields = Object.entries(props).map(([prop, type]) => `${prop}: ${q(type)}`);
+    const oneLine = `  ${q(name)}: { ${fields.join(', ')} },`;
+    if (oneLine.length <= 150) lines.push(oneLine);
+    else lines.push(`  ${q(name)}: {`, ...fields.map((f) => `    ${f},`), '  },');
+  }
+  lines.push('};', '');
+  return lines.join('\n');
+}
+
+const ROOT = path.resolve(__dirname, '..');
+export const GENERATED = path.join(ROOT, 'src', 'known-props.generated.ts');
+
+/** The generated source for the assembly compiled in the working tree (`.jsii`). */
+export function generateFromWorkingTree(): string {
+  const own = readAssembly(path.join(ROOT, '.jsii'));
+  return renderKnownProps(knownPropsFromAssembly(own, (name) => dependencyAssembly(name, ROOT)));
+}
+
+if (require.main === module) {
+  const source = generateFromWorkingTree();
+  if (!fs.existsSync(GENERATED) || fs.readFileSync(GENERATED, 'utf8') !== source) {
+    fs.writeFileSync(GENERATED, source);
+    // jsii compiled the previous version into lib/ moments ago; the file is one constant of a
+    // fixed type, so transpiling it alone gives what jsii would emit (the .d.ts stays the same)
+    // without a second jsii run.
+    const lib = path.join(ROOT, 'lib', 'known-props.generated.js');
+    const options = { module: ts.ModuleKind.Node16, target: ts.ScriptTarget.ES2022, alwaysStrict: true };
+    fs.writeFileSync(lib, ts.transpileModule(source, { compilerOptions: options }).outputText);
+    process.stderr.write(`known props: rewrote ${path.relative(ROOT, GENERATED)} from .jsii (commit it)\n`);
+  }
+}
