@@ -1,5 +1,6 @@
 // Declarative appservice registrations: their props, the tuwunel.toml tables and the token environment overrides.
 import { k8s } from 'cdk8s-plus-28';
+import { rustRegexProblem } from './rust-regex';
 import { Problems, checkSecretReference, parseUrl, show } from './validation';
 
 /** One namespace (users, aliases or rooms) an appservice claims. */
@@ -154,8 +155,10 @@ export function checkAppservices(problems: Problems, appservices: AppserviceRegi
     }
     for (const kind of ['users', 'aliases', 'rooms'] as const) {
       (as[kind] ?? []).forEach((ns, nsIndex) => {
-        if (!isValidRegex(ns.regex)) {
-          problems.add(`${path}.${kind}[${nsIndex}].regex`, `${show(ns.regex)} is not a valid regular expression`, 'Tuwunel fails to compile the namespace and refuses the registration', 'fix the expression, e.g. "@telegram_.*:matrix\\\\.example\\\\.org"');
+        const why = regexProblem(ns.regex);
+        if (why !== undefined) {
+          // Tuwunel stops loading appservices at the first bad namespace (src/service/appservice/mod.rs:67-111).
+          problems.add(`${path}.${kind}[${nsIndex}].regex`, `${show(ns.regex)} is not a valid regular expression for Tuwunel (Rust regex: ${why})`, 'Tuwunel fails to compile the namespace, and this appservice and every one loaded after it are never registered', 'fix the expression in Rust regex syntax (no look-around or back-references), e.g. "@telegram_.*:matrix\\\\.example\\\\.org"');
         }
       });
     }
@@ -166,12 +169,8 @@ export function checkAppservices(problems: Problems, appservices: AppserviceRegi
   });
 }
 
-function isValidRegex(value: unknown): boolean {
-  if (typeof value !== 'string' || value === '') return false;
-  try {
-    new RegExp(value, 'u');
-    return true;
-  } catch {
-    return false;
-  }
+/** Why Tuwunel's Rust `regex` crate would refuse the pattern, or undefined when it compiles. */
+function regexProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return 'it is empty or not a string';
+  return rustRegexProblem(value);
 }

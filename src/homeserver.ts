@@ -14,6 +14,7 @@ import { ComponentProps, PodPlacementProps, apiObjectsOf, commonPodSpec, placeme
 import { resourceRequirements } from './resources';
 import { SecretKeyReference } from './secret-key-reference';
 import { SECRET_FILE_MODE, containerSecurityContext, podSecurityContext } from './security-context';
+import { tuwunelStartupCheck } from './startup-guard';
 import { TUWUNEL_PATHS, serializeTuwunelConfig, tuwunelConfig } from './tuwunel-config';
 import { Problems, reportProblems } from './validation';
 
@@ -197,7 +198,9 @@ export class Homeserver extends Construct {
     this.selectorLabels = settings.selectorLabels;
     checkHomeserver(problems, settings, settings.scope.prefix);
 
-    this.configToml = serializeTuwunelConfig(problems, tuwunelConfig(settings), settings.scope.prefix);
+    const global = tuwunelConfig(settings);
+    tuwunelStartupCheck(problems, settings, global);
+    this.configToml = serializeTuwunelConfig(problems, global, settings.scope.prefix);
     this.configMap = configMapOf(this, settings.configName, settings.labels, TUWUNEL_PATHS.configFile, this.configToml);
     if (settings.inlineToken !== undefined) {
       this.secret = opaqueSecretOf(this, settings.tokenSecretName, settings.labels, { [TUWUNEL_PATHS.tokenKey]: settings.inlineToken });

@@ -22,8 +22,8 @@ export function livekitConfig(s: LiveKitResolved): Record<string, unknown> {
 }
 
 /** config.yaml as text. */
-export function livekitConfigYaml(s: LiveKitResolved): string {
-  return Yaml.stringify(livekitConfig(s));
+export function livekitConfigYaml(config: Record<string, unknown>): string {
+  return Yaml.stringify(config);
 }
 
 function rtcConfig(s: LiveKitResolved): Record<string, unknown> {

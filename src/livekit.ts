@@ -7,14 +7,15 @@ import { configMapOf, opaqueSecretOf } from './component';
 import { configHash } from './config-hash';
 import { ImageProps } from './images';
 import { checkUnknownProps } from './known-props';
-import { LIVEKIT_CONFIG_PATHS, livekitConfigYaml } from './livekit-config';
+import { LIVEKIT_CONFIG_PATHS, livekitConfig, livekitConfigYaml } from './livekit-config';
 import { LiveKitKeysProps, LiveKitMetricsProps, LiveKitScaleOutProps, LiveKitWebhookProps, NodeAddressSource, RtcProps } from './livekit-props';
 import { LiveKitResolved, checkLiveKit, resolveLiveKit } from './livekit-settings';
 import { CONFIG_HASH_ANNOTATION } from './names';
 import { ComponentProps, PodPlacementProps, apiObjectsOf, commonPodSpec, placementPodSpec } from './pod';
 import { resourceRequirements } from './resources';
 import { RTC_ADDRESS_MOUNT, RtcAddressRbac, createRtcAddressRbac, liveKitWithDiscoveredAddress, rtcAddressInitContainer, rtcAddressVolumes } from './rtc-address';
-import { containerSecurityContext, podSecurityContext } from './security-context';
+import { SECRET_FILE_MODE, containerSecurityContext, podSecurityContext } from './security-context';
+import { liveKitStartupCheck } from './startup-guard';
 import { TurnProps, TurnRelay } from './turn-relay';
 import { Problems, reportProblems } from './validation';
 import { inScope, scopeOf } from './validation-scope';
@@ -185,7 +186,13 @@ export class LiveKit extends Construct {
     this.rtcAddressRole = rbac?.role;
     this.rtcAddressRoleBinding = rbac?.roleBinding;
 
-    this.configYaml = livekitConfigYaml(settings);
+    const config = livekitConfig(settings);
+    liveKitStartupCheck(problems, prefix, config, {
+      webhooks: settings.webhookUrls !== undefined,
+      mountedFiles: new Map(this.turnRelay ? [this.turnRelay.certPath, this.turnRelay.keyPath].map((f) => [f, { mode: SECRET_FILE_MODE }]) : []),
+      inlineApiKey: settings.inlineKeys === '' ? undefined : settings.props.keys?.apiKey,
+    });
+    this.configYaml = livekitConfigYaml(config);
     this.configMap = configMapOf(this, settings.configName, settings.labels, LIVEKIT_CONFIG_PATHS.file, this.configYaml);
     this.secret = this.createSecret(settings);
     this.credentialsHash = settings.inlineKeys === '' ? '' : configHash(settings.inlineKeys);

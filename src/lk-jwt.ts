@@ -12,6 +12,7 @@ import { BASE_NAMES, CONFIG_HASH_ANNOTATION } from './names';
 import { ComponentProps, PodPlacementProps, apiObjectsOf, checkComponentProps, checkPlacement, commonPodSpec, placementPodSpec } from './pod';
 import { ResourceDefaults, resourceRequirements } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security-context';
+import { lkJwtStartupCheck } from './startup-guard';
 import { Problems, checkSecretReference, isIpAddress, parseUrl, reportProblems, show } from './validation';
 
 /** Settings of lk-jwt-service, the token broker between Matrix and LiveKit. */
@@ -137,6 +138,7 @@ export class LkJwt extends Construct {
     this.name = settings.name;
     this.selectorLabels = settings.selectorLabels;
     checkLkJwt(problems, settings, settings.scope.prefix);
+    lkJwtStartupCheck(problems, settings.env, settings.scope.parentValidated);
     this.deployment = this.createWorkload(problems, settings);
     this.service = httpServiceOf(this, settings, LK_JWT_PORT);
     reportProblems(this, problems);

@@ -182,14 +182,24 @@ export class TurnRelay extends Construct {
     } as any);
   }
 
+  /** Where LiveKit reads the certificate. */
+  public get certPath(): string {
+    return `${CERT_DIR}/${CERT_FILE}`;
+  }
+
+  /** Where LiveKit reads the private key. */
+  public get keyPath(): string {
+    return `${CERT_DIR}/${KEY_FILE}`;
+  }
+
   /** The `turn` section of LiveKit's config.yaml (keys LiveKit really reads). */
   public get configSection(): Record<string, unknown> {
     return {
       enabled: true,
       domain: this.domain,
       tls_port: this.tlsPort,
-      cert_file: `${CERT_DIR}/${CERT_FILE}`,
-      key_file: `${CERT_DIR}/${KEY_FILE}`,
+      cert_file: this.certPath,
+      key_file: this.keyPath,
     };
   }
 

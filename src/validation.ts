@@ -21,6 +21,11 @@ export class Problems {
     this.messages.push(`${path}: ${what}; ${why}. Fix: ${fix}.`);
   }
 
+  /** Whether a problem is already reported at this prop path. */
+  public hasPath(path: string): boolean {
+    return this.messages.some((m) => m.startsWith(`${path}: `));
+  }
+
   public get all(): string[] {
     return [...this.messages];
   }

@@ -57,11 +57,18 @@ describe('declarative appservices', () => {
     ['a double underscore in the ID', { id: 'tele__gram' }, 'homeserver.appservices[0].id'],
     ['an invalid regex', { users: [{ regex: '@telegram_(.*' }] }, 'homeserver.appservices[0].users[0].regex'],
     ['an empty regex', { rooms: [{ regex: '' }] }, 'homeserver.appservices[0].rooms[0].regex'],
+    // JavaScript accepts these; Rust's regex crate (Tuwunel) does not.
+    ['a lookahead', { users: [{ regex: '@telegram_(?!admin).*' }] }, 'homeserver.appservices[0].users[0].regex: "@telegram_(?!admin).*" is not a valid regular expression for Tuwunel (Rust regex'],
+    ['a back-reference', { aliases: [{ regex: '#(a)\\1' }] }, 'homeserver.appservices[0].aliases[0].regex'],
     ['an invalid sender localpart', { senderLocalpart: 'Telegram Bot' }, 'homeserver.appservices[0].senderLocalpart'],
     ['a URL that is not http(s)', { url: 'ftp://bridge' }, 'homeserver.appservices[0].url'],
     ['an invalid Secret name', { tokensSecret: { name: 'Telegram Tokens' } }, 'homeserver.appservices[0].tokensSecret.name'],
   ])('refuses %s', (_name, change, message) => {
     expect(synthErrors(withAppservices([{ ...telegram, ...change }]))).toContain(message);
+  });
+
+  test('a pattern Rust accepts passes (escaped punctuation, named groups, \\z)', () => {
+    expect(synthErrors(withAppservices([{ ...telegram, users: [{ regex: '@telegram_(?P<id>[0-9]+)\\/x\\z' }] }]))).toBe('');
   });
 
   test('refuses duplicate IDs', () => {
