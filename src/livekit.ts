@@ -13,6 +13,7 @@ import { CONFIG_HASH_ANNOTATION } from './names';
 import { ComponentProps, PodPlacementProps, apiObjectsOf, commonPodSpec, placementPodSpec } from './pod';
 import { resourceRequirements } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security-context';
+import { serviceIpFamilySpec } from './service-ip-families';
 import { TurnProps, TurnRelay } from './turn-relay';
 import { Problems, reportProblems } from './validation';
 import { inScope, scopeOf } from './validation-scope';
@@ -284,6 +285,7 @@ export class LiveKit extends Construct {
       metadata: { name: s.signalingServiceName, labels: { ...s.labels, [SERVICE_ROLE_LABEL]: 'signaling' } },
       spec: {
         type: 'ClusterIP',
+        ...serviceIpFamilySpec(s.props),
         selector: s.selectorLabels,
         ports: [
           { name: 'signaling', port: s.signalingPort, targetPort: k8s.IntOrString.fromNumber(s.signalingPort), protocol: 'TCP' },
@@ -303,6 +305,7 @@ export class LiveKit extends Construct {
       },
       spec: {
         type: 'LoadBalancer',
+        ...serviceIpFamilySpec(s.props),
         selector: s.selectorLabels,
         ports: [
           { name: 'rtc-udp', port: s.udpPort, targetPort: k8s.IntOrString.fromNumber(s.udpPort), protocol: 'UDP' },
