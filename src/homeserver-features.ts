@@ -101,7 +101,8 @@ function seconds(value: unknown): number | undefined {
 const ssoFile = (index: number): string => `${SSO_SECRET_DIR}/${index}/${SSO_SECRET_FILE}`;
 const providersOf = (f: ResolvedFeatures): SsoIdentityProviderProps[] => {
   const providers = f.props.sso?.identityProviders;
-  return Array.isArray(providers) ? providers : [];
+  // Entries that are not objects are reported by checkSso; they write nothing.
+  return Array.isArray(providers) ? providers.filter(isObject) : [];
 };
 /** The entries that are set: an unset prop writes no key, so Tuwunel's default applies. */
 function defined(entries: Record<string, unknown>): Record<string, unknown> {
@@ -144,7 +145,7 @@ export function featureConfig(f: ResolvedFeatures): Record<string, unknown> {
 
 /** The `[global.well_known]` keys of the features. */
 export function wellKnownFeatureConfig(f: ResolvedFeatures): Record<string, unknown> {
-  const contacts = Array.isArray(f.props.supportContacts) ? f.props.supportContacts : [];
+  const contacts = Array.isArray(f.props.supportContacts) ? f.props.supportContacts.filter(isObject) : [];
   return defined({
     support_page: f.props.supportPage,
     // The contact IDs are only table names (well_known.rs:25-39 publishes the values in ID order).
@@ -163,8 +164,8 @@ export function ssoSecretVolumes(f: ResolvedFeatures): { volumes: k8s.Volume[]; 
   const mounts: k8s.VolumeMount[] = [];
   const files = new Map<string, { mode: number }>();
   providersOf(f).forEach((idp, index) => {
-    const ref = idp?.clientSecretSecret;
-    if (ref === undefined || ref === null) return;
+    const ref = idp.clientSecretSecret;
+    if (!isObject(ref)) return;
     volumes.push({ name: `sso-${index}`, secret: { secretName: ref.name, items: [{ key: ref.key, path: SSO_SECRET_FILE }], defaultMode: SECRET_FILE_MODE } });
     mounts.push({ name: `sso-${index}`, mountPath: `${SSO_SECRET_DIR}/${index}`, readOnly: true });
     files.set(ssoFile(index), { mode: SECRET_FILE_MODE });
@@ -182,6 +183,7 @@ export function checkFeatures(problems: Problems, f: ResolvedFeatures, p: string
   checkListenAddresses(problems, f, p);
 }
 
+const isObject = <T>(v: T): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isBool = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
 const isText = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '' && !/[\u0000-\u001f\u007f]/.test(v);
 
@@ -197,6 +199,10 @@ function checkList(problems: Problems, path: string, value: unknown, why: string
 function checkSso(problems: Problems, f: ResolvedFeatures, p: string): void {
   const sso = f.props.sso;
   if (sso === undefined) return;
+  if (!isObject(sso)) {
+    problems.add(`${p}sso`, `${show(sso)} is not a map`, 'no identity provider would be offered', 'use { identityProviders: [...] }');
+    return;
+  }
   const providers = sso?.identityProviders;
   if (!Array.isArray(providers) || providers.length === 0) {
     problems.add(`${p}sso.identityProviders`, `${show(providers)} is not a non-empty list`, 'no identity provider would be offered, so SSO silently stays off', 'list at least one provider, or remove sso');
@@ -207,7 +213,7 @@ function checkSso(problems: Problems, f: ResolvedFeatures, p: string): void {
   let defaults = 0;
   providers.forEach((idp, index) => {
     const at = `${p}sso.identityProviders[${index}].`;
-    if (idp === null || typeof idp !== 'object') {
+    if (!isObject(idp)) {
       problems.add(at.slice(0, -1), `${show(idp)} is not an identity provider`, startup, 'give brand, clientId and clientSecretSecret');
       return;
     }
@@ -219,7 +225,7 @@ function checkSso(problems: Problems, f: ResolvedFeatures, p: string): void {
     }
     if (typeof idp.clientId === 'string') seen.add(idp.clientId);
     const secret = idp.clientSecretSecret;
-    if (secret === undefined || secret === null || typeof secret !== 'object') {
+    if (!isObject(secret)) {
       problems.add(`${at}clientSecretSecret`, 'is required', `${startup} ("Either client secret or a client secret file must be set", check.rs:615-625)`, 'put the client secret in a Secret and set clientSecretSecret: { name, key }');
     } else {
       checkSecretReference(problems, `${at}clientSecretSecret.name`, secret.name, [{ path: `${at}clientSecretSecret.key`, key: secret.key }]);
@@ -309,7 +315,11 @@ function checkSupport(problems: Problems, f: ResolvedFeatures, p: string): void 
   const roles = Object.values(SupportContactRole) as string[];
   props.supportContacts!.forEach((contact, index) => {
     const at = `${p}supportContacts[${index}].`;
-    const c = (contact ?? {}) as unknown as Record<string, unknown>;
+    if (!isObject(contact)) {
+      problems.add(at.slice(0, -1), `${show(contact)} is not a contact`, 'Tuwunel refuses to start (role is required, mod.rs:4053)', 'use e.g. { role: SupportContactRole.ADMIN, emailAddress: "admin@example.org" }');
+      return;
+    }
+    const c = contact as unknown as Record<string, unknown>;
     if (!roles.includes(c.role as string)) problems.add(`${at}role`, `${show(c.role)} is not a support role`, 'Tuwunel refuses to start (role is required, mod.rs:4053)', 'use SupportContactRole.ADMIN or SupportContactRole.SECURITY');
     if (c.emailAddress === undefined && c.matrixId === undefined) problems.add(at.slice(0, -1), 'has neither emailAddress nor matrixId', 'Tuwunel refuses to start (check.rs:714-720)', 'give the contact an e-mail address or a Matrix user ID');
     if (c.emailAddress !== undefined && !(typeof c.emailAddress === 'string' && /^[^\s@]+@[^\s@]+$/.test(c.emailAddress))) {
@@ -332,7 +342,9 @@ function checkFederationAndPreviews(problems: Problems, f: ResolvedFeatures, p: 
     });
   }
   const previews = props.urlPreviews;
-  if (previews !== undefined) {
+  if (previews !== undefined && !isObject(previews)) {
+    problems.add(`${p}urlPreviews`, `${show(previews)} is not a map`, 'whether previews are fetched would be guessed', 'use e.g. { enabled: true }');
+  } else if (previews !== undefined) {
     if (!isBool(previews.enabled)) problems.add(`${p}urlPreviews.enabled`, `${show(previews.enabled)} is not true or false`, 'whether previews are fetched would be guessed', 'use true or false');
     for (const key of ['allowedDomains', 'deniedDomains'] as const) {
       const list = previews[key];
@@ -349,7 +361,9 @@ function checkFederationAndPreviews(problems: Problems, f: ResolvedFeatures, p: 
     }
   }
   const presence = props.presence;
-  if (presence !== undefined) {
+  if (presence !== undefined && !isObject(presence)) {
+    problems.add(`${p}presence`, `${show(presence)} is not a map`, 'Tuwunel\'s presence settings would be guessed', 'use e.g. { incoming: false }');
+  } else if (presence !== undefined) {
     for (const key of ['local', 'incoming', 'outgoing'] as const) {
       if (!isBool(presence[key])) problems.add(`${p}presence.${key}`, `${show(presence[key])} is not true or false`, 'Tuwunel refuses to start (a boolean in tuwunel.toml)', 'use true or false');
     }

@@ -255,6 +255,23 @@ describe('validation', () => {
     expect(() => synth(props)).not.toThrow();
   });
 
+  test('untyped input (YAML, JavaScript) gives validation errors naming the path, never a TypeError', () => {
+    const props = withHomeserver({
+      sso: { identityProviders: [null, 'keycloak'] },
+      urlPreviews: null,
+      presence: 'off',
+      supportContacts: [null],
+      clientIpTrustedSubnets: '10.0.0.0/8',
+      listenAddresses: '::',
+      trustedServers: 'matrix.org',
+      accessTokenTtl: 3600,
+      loginWithPassword: 'no',
+    } as any, { ipFamilies: 'IPv6' as any });
+    const paths = ['sso.identityProviders[0]', 'sso.identityProviders[1]', 'urlPreviews', 'presence', 'supportContacts[0]', 'clientIpTrustedSubnets', 'listenAddresses', 'trustedServers', 'accessTokenTtl', 'loginWithPassword'];
+    for (const path of paths) expect(problemsAt(props, `${p}${path}`)).toHaveLength(1);
+    expect(problemsAt(props, 'ipFamilies')).toHaveLength(1);
+  });
+
   test('a standalone Homeserver reports its prop paths without prefix', () => {
     const chart = new Chart(Testing.app(), 'hs');
     new Homeserver(chart, 'hs', { serverName: 'hs.example.net', registrationToken: 'standalone-token', presence: { local: false }, ipFamilies: [IpFamily.IPV4, IpFamily.IPV6] });
