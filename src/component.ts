@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ImageDefaults, ImageProps, imageReference } from './images';
 import { prefixed, recommendedLabels, selectorLabels } from './names';
 import { ComponentProps } from './pod';
+import { serviceIpFamilySpec } from './service-ip-families';
 import { ValidationScope, scopeOf } from './validation-scope';
 
 /** The resolved identity of a component: the first fields of every component's settings. */
@@ -46,11 +47,12 @@ export function opaqueSecretOf(scope: Construct, name: string, labels: Record<st
 }
 
 /** A ClusterIP Service whose one `http` port maps onto the same container port. */
-export function httpServiceOf(scope: Construct, s: ResolvedComponent<unknown>, port: number): k8s.KubeService {
+export function httpServiceOf(scope: Construct, s: ResolvedComponent<ComponentProps>, port: number): k8s.KubeService {
   return new k8s.KubeService(scope, 'service', {
     metadata: { name: s.name, labels: s.labels },
     spec: {
       type: 'ClusterIP',
+      ...serviceIpFamilySpec(s.props),
       selector: s.selectorLabels,
       ports: [{ name: 'http', port, targetPort: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }],
     },

@@ -2,6 +2,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
+import { HOMESERVER_FEATURE_VALUES_SCHEMA, IP_FAMILY_PROP_TO_VALUES, IP_FAMILY_VALUES_SCHEMA, homeserverFeatureValues, ipFamilyValues } from './helm-values-homeserver-features';
 import { AFFINITY, HelmValuesTrace, Reader, Schema, TOLERATION, describe, isMap, isPlainObject, isUnset } from './helm-values-reader';
 import { ImageProps } from './images';
 import { MatrixIngressOptions } from './ingress';
@@ -106,6 +107,7 @@ const MATRIX_CHAT_VALUES_SCHEMA: Schema = {
     livekitServiceUrl: true,
     persistence: { enabled: true, size: true, storageClass: true, storageClassName: true, existingClaim: true },
     resources: RESOURCES,
+    ...HOMESERVER_FEATURE_VALUES_SCHEMA,
   },
   livekit: {
     enabled: true,
@@ -136,6 +138,7 @@ const MATRIX_CHAT_VALUES_SCHEMA: Schema = {
     resources: RESOURCES,
   },
   networkPolicy: { enabled: true },
+  ...IP_FAMILY_VALUES_SCHEMA,
 };
 
 /** The cluster issuer the chart annotates with for `ingress.tls.source: letsEncrypt`. */
@@ -174,6 +177,7 @@ export function traceHelmValues(values: any): HelmValuesTrace {
 /** Values keys that can set a prop path prefix, most specific first; the first one the user set wins. */
 const PROP_TO_VALUES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['serverName', ['matrixChat.homeserver.serverName']],
+  ...IP_FAMILY_PROP_TO_VALUES,
   ['networkPolicy.enabled', ['matrixChat.networkPolicy.enabled', 'networkPolicy.enabled']],
   ['scheduling.nodeSelector', ['nodeSelector']],
   ['scheduling.tolerations', ['tolerations']],
@@ -244,6 +248,7 @@ function buildProps(r: Reader, values: Record<string, unknown>, mc: Record<strin
       affinity: r.shaped('affinity', values.affinity, AFFINITY) as k8s.Affinity | undefined,
     },
     imagePullSecrets: r.list('imagePullSecrets', values.imagePullSecrets, (path, item) => (isMap(item) ? r.str(`${path}.name`, item.name) : r.str(path, item))),
+    ...ipFamilyValues(r, mc),
   };
   return prune(props) ?? { serverName: '' };
 }
@@ -278,6 +283,7 @@ function homeserverProps(r: Reader, hs: Record<string, unknown>): MatrixChatProp
       existingClaim: r.str(`${p}.persistence.existingClaim`, persistence.existingClaim),
     },
     resources: resourcesProps(r, `${p}.resources`, hs.resources),
+    ...homeserverFeatureValues(r, p, hs),
   };
 }
 

@@ -3,6 +3,7 @@ import { Duration, Size } from 'cdk8s';
 import { AppserviceRegistration, checkAppservices, resolveAppservices } from './appservices';
 import { ResolvedComponent, resolveComponent } from './component';
 import type { HomeserverProps } from './homeserver';
+import { ResolvedFeatures, checkFeatures, resolveFeatures } from './homeserver-features';
 import { TUWUNEL_IMAGE, checkImage } from './images';
 import { BASE_NAMES, MAX_STATEFULSET_NAME_LENGTH, prefixed } from './names';
 import { checkComponentProps, checkPlacement } from './pod';
@@ -46,6 +47,8 @@ export interface HomeserverResolved extends ResolvedComponent<HomeserverProps> {
   readonly sharedSecretSource?: { readonly name: string; readonly key: string };
   /** Whole seconds of the startup window; undefined when `startupTimeout` cannot be read (reported). */
   readonly startupTimeoutSeconds?: number;
+  /** SSO, client IP, discovery, previews, presence, logging and listeners (homeserver-features.ts). */
+  readonly features: ResolvedFeatures;
 }
 
 /** Long enough for an in-place database migration of a large server (the reference chart allows hours too). */
@@ -87,6 +90,7 @@ export function resolveHomeserver(props: HomeserverProps): HomeserverResolved {
       ? { name: props.registrationSharedSecretExistingSecret.name, key: props.registrationSharedSecretExistingSecret.key }
       : undefined,
     startupTimeoutSeconds: durationSeconds(props.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT),
+    features: resolveFeatures(props),
   };
 }
 
@@ -118,6 +122,7 @@ export function checkHomeserver(problems: Problems, s: HomeserverResolved, p: st
   checkAppservices(problems, s.appservices, p);
   checkAdmins(problems, s, p);
   checkStartupTimeout(problems, s, p);
+  checkFeatures(problems, s.features, p);
   if (!s.scope.parentValidated && s.props.publicHost !== undefined) checkPublicHost(problems, s.props.publicHost, 'publicHost');
   const shared = s.props.registrationSharedSecretExistingSecret;
   if (shared !== undefined) {

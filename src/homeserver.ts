@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 import { AppserviceRegistration, appserviceTokenEnv } from './appservices';
 import { configMapOf, httpServiceOf, opaqueSecretOf } from './component';
 import { configHash } from './config-hash';
+import { ssoSecretVolumes } from './homeserver-features';
+import { HomeserverFeatureSettings } from './homeserver-options';
 import { DEFAULT_STARTUP_TIMEOUT, HomeserverResolved, STARTUP_PROBE_PERIOD_SECONDS, checkHomeserver, resolveHomeserver } from './homeserver-settings';
 import { ImageProps } from './images';
 import { checkUnknownProps } from './known-props';
@@ -58,7 +60,7 @@ export interface RegistrationTokenSecretRef {
 }
 
 /** Settings of the Tuwunel homeserver. */
-export interface HomeserverSettings extends PodPlacementProps {
+export interface HomeserverSettings extends PodPlacementProps, HomeserverFeatureSettings {
   /**
    * Tuwunel image.
    * @default ghcr.io/matrix-construct/tuwunel:v1.9.0
@@ -282,6 +284,9 @@ function storage(s: HomeserverResolved): { volumes: k8s.Volume[]; mounts: k8s.Vo
     volumes.push({ name: 'registration-token', secret: { secretName: s.tokenSource.name, items: [{ key: s.tokenSource.key, path: tokenFile }], defaultMode: SECRET_FILE_MODE } });
     mounts.push({ name: 'registration-token', mountPath: tokenDir, readOnly: true });
   }
+  const sso = ssoSecretVolumes(s.features);
+  volumes.push(...sso.volumes);
+  mounts.push(...sso.mounts);
   if (s.sharedSecretSource) {
     volumes.push({ name: 'registration-shared-secret', secret: { secretName: s.sharedSecretSource.name, items: [{ key: s.sharedSecretSource.key, path: sharedSecretFile }], defaultMode: SECRET_FILE_MODE } });
     mounts.push({ name: 'registration-shared-secret', mountPath: sharedSecretDir, readOnly: true });

@@ -15,6 +15,7 @@ import { ComponentProps, PodPlacementProps, apiObjectsOf, commonPodSpec, placeme
 import { resourceRequirements } from './resources';
 import { RTC_ADDRESS_MOUNT, RtcAddressRbac, createRtcAddressRbac, liveKitWithDiscoveredAddress, rtcAddressInitContainer, rtcAddressVolumes } from './rtc-address';
 import { SECRET_FILE_MODE, containerSecurityContext, podSecurityContext } from './security-context';
+import { serviceIpFamilySpec } from './service-ip-families';
 import { liveKitStartupCheck } from './startup-guard';
 import { TurnProps, TurnRelay } from './turn-relay';
 import { Problems, reportProblems } from './validation';
@@ -313,6 +314,7 @@ export class LiveKit extends Construct {
       metadata: { name: s.signalingServiceName, labels: { ...s.labels, [SERVICE_ROLE_LABEL]: 'signaling' } },
       spec: {
         type: 'ClusterIP',
+        ...serviceIpFamilySpec(s.props),
         selector: s.selectorLabels,
         ports: [
           { name: 'signaling', port: s.signalingPort, targetPort: k8s.IntOrString.fromNumber(s.signalingPort), protocol: 'TCP' },
@@ -332,6 +334,7 @@ export class LiveKit extends Construct {
       },
       spec: {
         type: 'LoadBalancer',
+        ...serviceIpFamilySpec(s.props),
         selector: s.selectorLabels,
         ports: [
           { name: 'rtc-udp', port: s.udpPort, targetPort: k8s.IntOrString.fromNumber(s.udpPort), protocol: 'UDP' },

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ContentSecurityPolicySources, contentSecurityPolicySources, mergeContentSecurityPolicy } from './csp';
 import { GatewayApiRoutingOptions, MatrixHttpRoute, Routing, RoutingKind } from './gateway-routes';
 import { Homeserver, HomeserverSettings } from './homeserver';
+import { clientIpRouting, withClientIpRouting } from './homeserver-features';
 import { checkLivekitServiceUrl, checkPublicHost, checkServerName } from './homeserver-settings';
 import { MatrixIngress, MatrixIngressOptions } from './ingress';
 import { checkUnknownProps } from './known-props';
@@ -14,6 +15,7 @@ import { BASE_NAMES, MAX_NAME_LENGTH, prefixed } from './names';
 import { MatrixNetworkPolicies } from './network-policies';
 import { ComponentProps, SchedulingProps, apiObjectsOf, checkComponentProps } from './pod';
 import { IngressBackendRef } from './routing';
+import { ServiceIpFamilyProps } from './service-ip-families';
 import { TurnRelay } from './turn-relay';
 import { Problems, checkSecretReference, isFullyQualifiedDnsName, isObjectName, parseUrl, reportProblems, show } from './validation';
 import { ValidationScope, inScope } from './validation-scope';
@@ -70,7 +72,7 @@ export interface WellKnownOptions {
 }
 
 /** Props of `MatrixChat`. */
-export interface MatrixChatProps {
+export interface MatrixChatProps extends ServiceIpFamilyProps {
   /** The Matrix server name: ingress host, part of every user and room ID, and immutable once users exist. */
   readonly serverName: string;
 
@@ -186,7 +188,14 @@ function resolveMatrixChat(props: MatrixChatProps): MatrixChatResolved {
     networkPoliciesEnabled: props.networkPolicy?.enabled ?? true,
     gatewayApi,
     ingressEnabled: !gatewayApi && (props.ingress?.enabled ?? true),
-    shared: { namePrefix: props.namePrefix, labels: props.labels, scheduling: props.scheduling, imagePullSecrets: props.imagePullSecrets },
+    shared: {
+      namePrefix: props.namePrefix,
+      labels: props.labels,
+      scheduling: props.scheduling,
+      imagePullSecrets: props.imagePullSecrets,
+      ipFamilyPolicy: props.ipFamilyPolicy,
+      ipFamilies: props.ipFamilies,
+    },
     livekitPublicUrl: props.livekit?.publicUrl ?? (livekitBundled ? `wss://${publicHost}` : undefined),
     livekitHost: livekitUrlHost !== undefined && livekitUrlHost !== publicHost ? livekitUrlHost : undefined,
     ingressNamespace: props.networkPolicy?.ingressControllerNamespace,
@@ -277,13 +286,15 @@ export class MatrixChat extends Construct {
   }
 
   private createHomeserver(s: MatrixChatResolved): Homeserver {
-    return new Homeserver(this, 'homeserver', inScope({
+    // The client IP source follows the proxy in front and whether the NetworkPolicy lets callers bypass it.
+    const routing = clientIpRouting(s.gatewayApi !== undefined, s.ingressEnabled ? s.props.ingress?.className ?? 'nginx' : undefined, s.networkPoliciesEnabled && s.ingressNamespace !== undefined);
+    return new Homeserver(this, 'homeserver', inScope(withClientIpRouting({
       ...s.props.homeserver,
       ...s.shared,
       serverName: s.serverName,
       publicHost: s.publicHost,
       livekitServiceUrl: livekitServiceUrlOf(s),
-    }, under('homeserver')));
+    }, routing), under('homeserver')));
   }
 
   private createLkJwt(s: MatrixChatResolved): LkJwt {

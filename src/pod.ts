@@ -2,6 +2,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ServiceIpFamilyProps, checkServiceIpFamilies } from './service-ip-families';
 import { Problems, checkLabels, isObjectName, show } from './validation';
 
 /** Where the pods of the stack are scheduled; applied to every pod. */
@@ -26,7 +27,7 @@ export interface SchedulingProps {
 }
 
 /** Props every component construct shares. */
-export interface ComponentProps {
+export interface ComponentProps extends ServiceIpFamilyProps {
   /**
    * Prefix for every object name; empty gives exactly the reference Helm chart's names.
    * @default ''
@@ -119,6 +120,7 @@ export function plainCopy<T>(value: T): T {
 export function checkComponentProps(problems: Problems, props: ComponentProps): void {
   checkLabels(problems, 'labels', props.labels);
   checkLabels(problems, 'scheduling.nodeSelector', props.scheduling?.nodeSelector);
+  checkServiceIpFamilies(problems, props);
   (props.imagePullSecrets ?? []).forEach((name, index) => {
     if (!isObjectName(name)) {
       problems.add(`imagePullSecrets[${index}]`, `${show(name)} is not a valid Secret name`, 'the API server rejects the pod spec', 'name an existing Secret of type kubernetes.io/dockerconfigjson');

@@ -92,12 +92,12 @@ function isUrl(v: unknown): boolean {
     return false;
   }
 }
-function isUserId(v: unknown): boolean {
+export function isUserId(v: unknown): boolean {
   if (typeof v !== 'string' || !v.startsWith('@') || v.length > 255) return false;
   const colon = v.indexOf(':');
   return colon > 1 && isServerName(v.slice(colon + 1));
 }
-function isCidr(v: unknown, prefixRequired: boolean): boolean {
+export function isCidr(v: unknown, prefixRequired: boolean): boolean {
   if (typeof v !== 'string') return false;
   const [addr, prefix, extra] = v.split('/');
   const family = isIP(addr);
@@ -133,7 +133,7 @@ function byteSize(v: unknown): number | undefined {
 }
 
 /** MSC4439 pgp_key rules (check.rs:757-779). */
-function pgpKeyProblem(v: unknown): string | undefined {
+export function pgpKeyProblem(v: unknown): string | undefined {
   if (typeof v !== 'string') return 'is not a string';
   if (v.includes('BEGIN PGP')) return 'holds inline key material, not a URI';
   if (!isUrl(v)) return 'is not a URI (prefix a bare fingerprint with "openpgp4fpr:")';

@@ -1,4 +1,5 @@
 // The programs' own start-up refusals run on the documents the constructs render, blamed on the props that produced each key.
+import { ssoSecretVolumes } from './homeserver-features';
 import type { HomeserverResolved } from './homeserver-settings';
 import { SECRET_FILE_MODE } from './security-context';
 import { StartupProblem, liveKitStartupProblems, lkJwtStartupProblems, tuwunelStartupProblems, EnvValue } from './startup-checks';
@@ -47,10 +48,12 @@ export function tuwunelStartupCheck(problems: Problems, s: HomeserverResolved, g
     ['global.well_known.server', publicHost],
     ['global.well_known.livekit_url', parent ? REPORTED_ELSEWHERE : `${p}livekitServiceUrl`],
     ['global.appservice', `${p}appservices`],
+    ['global.identity_provider', `${p}sso.identityProviders`],
   ], (key) => `${p}${key.replace(/^global\./, '')}`);
   const mountedFiles = new Map<string, { mode?: number }>();
   if (s.tokenSource) mountedFiles.set(`${TUWUNEL_PATHS.tokenDir}/${TUWUNEL_PATHS.tokenFile}`, { mode: SECRET_FILE_MODE });
   if (s.sharedSecretSource) mountedFiles.set(`${TUWUNEL_PATHS.sharedSecretDir}/${TUWUNEL_PATHS.sharedSecretFile}`, { mode: SECRET_FILE_MODE });
+  for (const [path, file] of ssoSecretVolumes(s.features).files) mountedFiles.set(path, file);
   // Appservice tokens arrive as TUWUNEL_APPSERVICE__<ID>__AS_TOKEN / HS_TOKEN overrides.
   const fromEnvironment = new Set(s.appservices.flatMap((a) => [`global.appservice.${a.id}.as_token`, `global.appservice.${a.id}.hs_token`]));
   reportStartupProblems(problems, tuwunelStartupProblems(global, blame, { mountedFiles, fromEnvironment }));

@@ -1,5 +1,6 @@
 // Tuwunel's `tuwunel.toml` built as data from the homeserver settings, and the paths the pod mounts it at.
 import { appserviceConfig } from './appservices';
+import { featureConfig, wellKnownFeatureConfig } from './homeserver-features';
 import type { HomeserverResolved } from './homeserver-settings';
 import { Problems } from './validation';
 
@@ -30,7 +31,7 @@ export function tuwunelConfig(s: HomeserverResolved): Record<string, unknown> {
   return {
     server_name: s.serverName,
     database_path: TUWUNEL_PATHS.dataPath,
-    address: ['0.0.0.0'],
+    address: s.features.listenAddresses,
     port: s.port,
     allow_registration: s.allowRegistration,
     // The token reaches Tuwunel as a file from the Secret: an env override would be parsed as
@@ -47,11 +48,13 @@ export function tuwunelConfig(s: HomeserverResolved): Record<string, unknown> {
     } : {}),
     max_request_size: s.maxRequestSize,
     allow_federation: s.allowFederation,
+    ...featureConfig(s.features),
     well_known: {
       client: `https://${s.publicHost}`,
       server: `${s.publicHost}:443`,
       // livekit_url alone (not rtc_transports too), or clients see the transport twice.
       ...(s.livekitServiceUrl !== undefined ? { livekit_url: s.livekitServiceUrl } : {}),
+      ...wellKnownFeatureConfig(s.features),
     },
     // Tokens are not here: they arrive as environment overrides from the user's Secrets.
     ...(s.appservices.length > 0 ? { appservice: appserviceConfig(s.appservices) } : {}),

@@ -4,7 +4,7 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { container, find, synth, tuwunelConfig } from './util';
 import { readValuesFile } from '../src/cli';
-import { HelmValues, mapHelmValues, propsFromHelmValues } from '../src/helm-values';
+import { HelmValues, mapHelmValues, propsFromHelmValues, traceHelmValues } from '../src/helm-values';
 
 const fixture = (name: string) => readValuesFile(path.join(__dirname, 'fixtures', name));
 
@@ -399,4 +399,78 @@ test('the mapped seed example synthesizes the chart\'s objects', () => {
   const objects = synth(propsFromHelmValues(fixture('seed-bundled-turn.yaml'))!);
   expect(tuwunelConfig(objects).global.well_known.livekit_url).toBe('https://matrix.example.org');
   expect(find(objects, 'StatefulSet', 'matrix-homeserver').spec.selector).toEqual({ matchLabels: { app: 'matrix-homeserver' } });
+});
+
+describe('homeserver feature keys and Service IP families (issue 15 sections 1 and 5)', () => {
+  const homeserver = (extra: Record<string, unknown>): any => values({
+    homeserver: { serverName: 'matrix.example.org', registrationTokenExistingSecret: { name: 'reg' }, ...extra },
+  });
+  const FEATURES = {
+    sso: { identityProviders: [{ brand: 'keycloak', clientId: 'matrix', clientSecretSecret: { name: 'kc', key: 'secret' }, issuerUrl: 'https://id.example.org/realms/chat', isDefault: true, scopes: ['openid'] }] },
+    loginWithPassword: false,
+    accessTokenTtl: 3600,
+    refreshTokenTtl: '30d',
+    clientIpSource: 'rightmost_x_forwarded_for',
+    clientIpTrustedSubnets: ['10.244.7.0/24'],
+    supportPage: 'https://example.org/help',
+    supportContacts: [{ role: 'm.role.admin', emailAddress: 'admin@example.org' }],
+    trustedServers: [],
+    urlPreviews: { enabled: true, allowedDomains: ['example.org'] },
+    presence: { local: true, incoming: false, outgoing: false },
+    logLevel: 'warn',
+    listenAddresses: ['0.0.0.0', '::'],
+  };
+
+  test('every key maps to its prop and reaches tuwunel.toml', () => {
+    const props = propsFromHelmValues({ matrixChat: { ...homeserver(FEATURES).matrixChat, ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4', 'IPv6'] } })!;
+    expect(props.homeserver?.accessTokenTtl?.toSeconds()).toBe(3600);
+    expect(props.homeserver?.refreshTokenTtl?.toSeconds()).toBe(2_592_000);
+    expect([props.ipFamilyPolicy, props.ipFamilies]).toEqual(['PreferDualStack', ['IPv4', 'IPv6']]);
+    const objects = synth(props);
+    const config = tuwunelConfig(objects).global;
+    expect(config.identity_provider).toEqual([{ brand: 'keycloak', client_id: 'matrix', client_secret_file: '/etc/tuwunel/sso/0/client_secret', issuer_url: 'https://id.example.org/realms/chat', default: true, scope: ['openid'] }]);
+    expect([config.login_with_password, config.access_token_ttl, config.refresh_token_ttl]).toEqual([false, 3600, 2_592_000]);
+    expect([config.ip_source, config.ip_source_trusted_subnets]).toEqual(['rightmost_x_forwarded_for', ['10.244.7.0/24']]);
+    expect(config.well_known.support_contact).toEqual({ 0: { role: 'm.role.admin', email_address: 'admin@example.org' } });
+    expect([config.trusted_servers, config.url_preview_domain_explicit_allowlist, config.allow_outgoing_presence, config.log]).toEqual([[], ['example.org'], false, 'warn']);
+    expect(config.address).toEqual(['0.0.0.0', '::']);
+    expect(find(objects, 'Service', 'lk-jwt-service').spec.ipFamilyPolicy).toBe('PreferDualStack');
+  });
+
+  test.each([
+    ['fromRouting', 'FROM_ROUTING'], ['FROM_ROUTING', 'FROM_ROUTING'], ['header_scan', 'HEADER_SCAN'], ['x_real_ip', 'X_REAL_IP'],
+  ])('clientIpSource %s maps to ClientIpSource.%s', (given, expected) => {
+    expect(propsFromHelmValues(homeserver({ clientIpSource: given }))?.homeserver?.clientIpSource).toBe(expected);
+  });
+
+  test('wrong values and unknown keys are reported with their values key', () => {
+    const input = homeserver({
+      sso: { identityProviders: [{ brand: 'keycloak', clientID: 'x' }] },
+      accessTokenTtl: '1 week',
+      clientIpSource: 'leftmost',
+      supportContacts: [{ role: 'boss', email: 'a@example.org' }],
+      urlPreviews: { enable: true },
+      listenAddresses: '::',
+    });
+    const message = mapError({ matrixChat: { ...input.matrixChat, ipFamilyPolicy: 'DualStack', ipFamilies: ['IPv5'] } });
+    for (const line of [
+      'matrixChat.homeserver.sso.identityProviders[0].clientID: unknown key (did you mean "clientId"?)',
+      'matrixChat.homeserver.accessTokenTtl: "1 week" is not a duration',
+      'matrixChat.homeserver.clientIpSource: "leftmost" is not one of "from_routing", "header_scan"',
+      'matrixChat.homeserver.supportContacts[0].role: "boss" is not one of "m.role.admin", "m.role.security"',
+      'matrixChat.homeserver.supportContacts[0].email: unknown key',
+      'matrixChat.homeserver.urlPreviews.enable: unknown key (did you mean "enabled"?)',
+      'matrixChat.homeserver.listenAddresses: expected a list, got "::"',
+      'matrixChat.ipFamilyPolicy: "DualStack" is not one of "SingleStack", "PreferDualStack", "RequireDualStack"',
+      'matrixChat.ipFamilies[0]: "IPv5" is not one of "IPv4", "IPv6"',
+    ]) {
+      expect(message).toContain(line);
+    }
+  });
+
+  test('a mapped value MatrixChat refuses is blamed on its values key', () => {
+    const trace = traceHelmValues(homeserver({ presence: { local: false } }));
+    expect(trace.valuesKeyOf('homeserver.presence.outgoing')).toBe('matrixChat.homeserver.presence.outgoing');
+    expect(trace.valuesKeyOf('ipFamilies[0]')).toBe('matrixChat.ipFamilies[0]');
+  });
 });

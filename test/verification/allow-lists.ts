@@ -54,6 +54,36 @@ export const TUWUNEL_GLOBAL_KEYS: readonly string[] = [
   'appservice.*.aliases[].regex',
   'appservice.*.rooms[].exclusive',
   'appservice.*.rooms[].regex',
+  // Homeserver feature props (src/homeserver-features.ts); tuwunel v1.9.0 src/core/config/mod.rs
+  // ip_source 911, ip_source_trusted_subnets 947, login_with_password 1675, access_token_ttl 1697,
+  // refresh_token_ttl 1710, url_preview_domain_explicit_allowlist 2919 / _denylist 2932,
+  // allow_local/incoming/outgoing_presence 2432/2441/2451 (trusted_servers, log: above).
+  'ip_source',
+  'ip_source_trusted_subnets',
+  'login_with_password',
+  'access_token_ttl',
+  'refresh_token_ttl',
+  'url_preview_domain_explicit_allowlist',
+  'url_preview_domain_explicit_denylist',
+  'allow_local_presence',
+  'allow_incoming_presence',
+  'allow_outgoing_presence',
+  // [global.well_known.support_contact.<id>] (struct SupportContact, mod.rs:4049-4077; map 3835).
+  'well_known.support_contact.*.role',
+  'well_known.support_contact.*.email_address',
+  'well_known.support_contact.*.matrix_id',
+  'well_known.support_contact.*.pgp_key',
+  // [[global.identity_provider]] (mod.rs:3763; struct IdentityProvider 4362-4640).
+  'identity_provider[].brand',
+  'identity_provider[].client_id',
+  'identity_provider[].client_secret_file',
+  'identity_provider[].issuer_url',
+  'identity_provider[].name',
+  'identity_provider[].icon',
+  'identity_provider[].default',
+  'identity_provider[].scope',
+  'identity_provider[].trusted',
+  'identity_provider[].registration',
 ];
 
 /**
@@ -64,6 +94,7 @@ export const TUWUNEL_FORBIDDEN_IN_CONFIGMAP: readonly string[] = [
   'registration_token',
   'appservice.*.as_token',
   'appservice.*.hs_token',
+  'identity_provider[].client_secret',
   'yes_i_am_very_very_sure_i_want_an_open_registration_server_prone_to_abuse',
 ];
 

@@ -1,4 +1,5 @@
-import { AppserviceRegistration, IssuerKind, MatrixChatProps, NodeAddressSource, Routing } from '../../src';
+import { Duration } from 'cdk8s';
+import { AppserviceRegistration, ClientIpSource, IpFamily, IpFamilyPolicy, IssuerKind, MatrixChatProps, NodeAddressSource, Routing, SupportContactRole } from '../../src';
 
 /** A named stack configuration the verification suite synthesizes and checks. */
 export interface Scenario {
@@ -57,6 +58,7 @@ export function existingSecretsOf(props: MatrixChatProps): string[] {
     ...(props.homeserver?.appservices ?? []).map((a) => a?.tokensSecret?.name),
     redis?.passwordSecret?.name,
     redis?.sentinelPasswordSecret?.name,
+    ...(props.homeserver?.sso?.identityProviders ?? []).map((idp) => idp?.clientSecretSecret?.name),
   ];
   return [...new Set(names.filter((v): v is string => typeof v === 'string' && v !== ''))];
 }
@@ -330,5 +332,32 @@ export const SCENARIOS: readonly Scenario[] = [
     homeserver: EXISTING_TOKEN,
     livekit: EXISTING_KEYS,
     routing: GATEWAY,
+  }),
+  scenario('homeserver features: SSO, token lifetimes, client IP, support, previews, presence, log, dual stack', {
+    serverName: SERVER,
+    ipFamilyPolicy: IpFamilyPolicy.PREFER_DUAL_STACK,
+    ipFamilies: [IpFamily.IPV4, IpFamily.IPV6],
+    homeserver: {
+      ...EXISTING_TOKEN,
+      sso: {
+        identityProviders: [
+          { brand: 'keycloak', clientId: 'matrix', clientSecretSecret: { name: 'keycloak-client', key: 'secret' }, issuerUrl: 'https://id.example.org/realms/chat', name: 'Company login', isDefault: true, trusted: true },
+          { brand: 'github', clientId: 'Iv1.0123abcd', clientSecretSecret: { name: 'github-oauth', key: 'client-secret' }, registration: false },
+        ],
+      },
+      loginWithPassword: false,
+      accessTokenTtl: Duration.hours(1),
+      refreshTokenTtl: Duration.days(30),
+      clientIpSource: ClientIpSource.FROM_ROUTING,
+      clientIpTrustedSubnets: ['10.244.7.0/24'],
+      supportPage: 'https://example.org/help',
+      supportContacts: [{ role: SupportContactRole.ADMIN, emailAddress: 'admin@example.org', matrixId: '@admin:matrix.example.org' }],
+      trustedServers: ['matrix.org', 'example.net'],
+      urlPreviews: { enabled: true, allowedDomains: ['example.org', 'wikipedia.org'], deniedDomains: ['internal.example.org'] },
+      presence: { local: true, incoming: false, outgoing: false },
+      logLevel: 'warn,tuwunel_service=info',
+    },
+    livekit: EXISTING_KEYS,
+    ingress: { tls: { enabled: true, clusterIssuer: 'letsencrypt' } },
   }),
 ];
