@@ -5,9 +5,13 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { elementWebConfig } from './element-web-config';
 import { ImageDefaults, ImageProps, checkImage, imageReference } from './images';
-import { CONFIG_HASH_ANNOTATION, prefixed, recommendedLabels, selectorLabels } from './names';
-import { ComponentProps, PodPlacementProps, apiObjectsOf, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
+import { configHash } from './config-hash';
+import { BASE_NAMES, CONFIG_HASH_ANNOTATION, prefixed, recommendedLabels, selectorLabels } from './names';
+import { ComponentProps, PodPlacementProps, apiObjectsOf, checkComponentProps, checkPlacement, commonPodSpec, placementPodSpec } from './pod';
+import { resourceRequirements } from './resources';
+import { containerSecurityContext, podSecurityContext } from './security-context';
 import { Problems, isFullyQualifiedDnsName, isIpAddress, parseUrl, reportProblems, show } from './validation';
+import { scopeOf } from './validation-scope';
 
 /** User-facing settings of Element Web. */
 export interface ElementWebSettings extends PodPlacementProps {
@@ -56,12 +60,6 @@ export interface ElementWebProps extends ElementWebSettings, ComponentProps {
 
 /** The port nginx listens on (`ELEMENT_WEB_PORT`); the image's default of 80 needs root. */
 export const ELEMENT_WEB_PORT = 8080;
-
-/** Base names (before `namePrefix`); to move into BASE_NAMES when wired into MatrixChat. */
-export const ELEMENT_WEB_BASE_NAMES = {
-  elementWeb: 'element-web',
-  elementWebConfig: 'element-web-config',
-} as const;
 
 /**
  * The v1.12.27 image; its index digest is the one public pins of that tag record
@@ -192,15 +190,17 @@ export class ElementWeb extends Construct {
   constructor(scope: Construct, id: string, props: ElementWebProps) {
     super(scope, id);
     const problems = new Problems();
-    this.name = prefixed(props.namePrefix, ELEMENT_WEB_BASE_NAMES.elementWeb);
+    this.name = prefixed(props.namePrefix, BASE_NAMES.elementWeb);
     this.host = props.host;
     this.selectorLabels = selectorLabels(this.name);
     const labels = recommendedLabels('element-web', 'matrix-client', this.name, props.labels);
 
-    if (!isManagedScope(scope)) checkComponentProps(problems, props);
+    // Inside MatrixChat the shared props, the server name and the derived URL are validated by MatrixChat.
+    const managed = scopeOf(props).parentValidated;
+    if (!managed) checkComponentProps(problems, props);
     checkImage(problems, 'elementWeb.image', props.image, ELEMENT_WEB_IMAGE);
-    checkPlacement(problems, 'elementWeb', props);
-    checkElementWebProps(problems, props, isManagedScope(scope));
+    checkPlacement(problems, 'elementWeb.', props);
+    checkElementWebProps(problems, props, managed);
 
     const config = elementWebConfig({ homeserverUrl: props.homeserverUrl, serverName: props.serverName, brand: props.brand });
     this.configJson = `${JSON.stringify(config, null, 2)}\n`;
@@ -213,7 +213,7 @@ export class ElementWeb extends Construct {
       'Referrer-Policy': 'no-referrer',
     };
 
-    const configName = prefixed(props.namePrefix, ELEMENT_WEB_BASE_NAMES.elementWebConfig);
+    const configName = prefixed(props.namePrefix, BASE_NAMES.elementWebConfig);
     this.configMap = new k8s.KubeConfigMap(this, 'config', {
       metadata: { name: configName, labels },
       data: { 'config.json': this.configJson },

@@ -2,13 +2,11 @@
 import { createHash } from 'node:crypto';
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
-import { objectIds, podSpec, problemLines, volume } from './helpers-unit';
-import { K8sObject, container, find } from './util';
+import { K8sObject, container, find, objectIds, podSpec, problemLines, volume } from './util';
 import { keyPaths, matchesAny } from './verification/allow-lists';
 import { ELEMENT_WEB_CONFIG_KEYS, ELEMENT_WEB_FEATURES, ELEMENT_WEB_NULLABLE_KEYS } from './verification/element-web-keys';
 import { ELEMENT_CALL_INLINE_SCRIPT_HASHES, ElementWeb, ElementWebProps } from '../src/element-web';
-import { markManagedScope } from '../src/pod';
+import { inScope } from '../src/validation-scope';
 
 const BASE: ElementWebProps = {
   host: 'chat.example.org',
@@ -338,14 +336,11 @@ describe('validation', () => {
 
   test('inside a managing scope, server name, URL and shared props are left to it; host rules still apply', () => {
     const chart = new Chart(Testing.app(), 'managed', { namespace: 'chat' });
-    const scope = new Construct(chart, 'chat');
-    markManagedScope(scope);
-    new ElementWeb(scope, 'web', { ...BASE, serverName: 'bad name', homeserverUrl: 'nope', labels: { 'bad key': 'x' } });
+    const managed = { prefix: 'elementWeb.', parentValidated: true };
+    new ElementWeb(chart, 'web', inScope({ ...BASE, serverName: 'bad name', homeserverUrl: 'nope', labels: { 'bad key': 'x' } }, managed));
     expect(() => Testing.synth(chart)).not.toThrow();
     const other = new Chart(Testing.app(), 'managed2', { namespace: 'chat' });
-    const scope2 = new Construct(other, 'chat');
-    markManagedScope(scope2);
-    new ElementWeb(scope2, 'web', { ...BASE, host: 'matrix.example.org' });
+    new ElementWeb(other, 'web', inScope({ ...BASE, host: 'matrix.example.org' }, managed));
     expect(() => Testing.synth(other)).toThrow(/elementWeb\.host: "matrix\.example\.org" is also the homeserver's host/);
   });
 
