@@ -54,7 +54,10 @@ describe('publicHost: IDs on the apex, the server on its own host', () => {
     // OpenID verification resolves the server name, then the host its well-known names.
     expect(podSpec(lkJwt).hostAliases).toEqual([{ ip: '10.96.0.10', hostnames: [APEX, HOST] }]);
     expect(chat.livekitPublicUrl).toBe(`wss://${HOST}`);
-    expect(chat.contentSecurityPolicy).toEqual({ connectSrc: [`https://${HOST}`, `wss://${HOST}`], mediaSrc: [`https://${HOST}`], imgSrc: [`https://${HOST}`] });
+    expect(chat.contentSecurityPolicy).toEqual({
+      connectSrc: [`https://${HOST}`, `wss://${HOST}`], mediaSrc: [`https://${HOST}`, 'blob:'], imgSrc: [`https://${HOST}`, 'blob:'],
+      scriptSrc: ["'wasm-unsafe-eval'"], workerSrc: ['blob:'], frameSrc: ["'self'"],
+    });
   });
 
   test('wellKnownClient and wellKnownServer are the exact documents, with the MatrixRTC transport', () => {
