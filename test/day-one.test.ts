@@ -17,7 +17,7 @@ describe('publicHost: IDs on the apex, the server on its own host', () => {
     expect(ingressRules(synth(DELEGATED))).toEqual([
       [HOST, [
         '/.well-known/matrix→matrix-homeserver', '/_matrix→matrix-homeserver',
-        '/sfu→lk-jwt-service', '/get_token→lk-jwt-service', '/delegate_delayed_leave→lk-jwt-service',
+        '/sfu→lk-jwt-service', '/get_token→lk-jwt-service',
         '/rtc→livekit-signaling', '/twirp→livekit-signaling',
       ]],
       [APEX, ['/.well-known/matrix→matrix-homeserver']],
