@@ -75,6 +75,8 @@ export class MatrixHttpRoute extends Construct {
   public readonly livekitRoute?: ApiObject;
   /** The HTTPRoute serving `/.well-known/matrix` on the server name, when the server runs on another host. */
   public readonly wellKnownRoute?: ApiObject;
+  /** The HTTPRoute of Element Web's host, when `elementWeb` is set. */
+  public readonly elementWebRoute?: ApiObject;
 
   constructor(scope: Construct, id: string, props: MatrixHttpRouteProps) {
     super(scope, id);
@@ -97,7 +99,7 @@ export class MatrixHttpRoute extends Construct {
       ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}),
       ...(ref.sectionName !== undefined ? { sectionName: ref.sectionName } : {}),
     }));
-    const httpRoute = (constructId: string, routeName: string, hostname: string, routes: MatrixRoute[]) => {
+    const httpRoute = (constructId: string, routeName: string, hostname: string, routes: MatrixRoute[], filters?: unknown[]) => {
       // Group the fixed route list by backend: one rule per Service, matching its path prefixes.
       const rules: Array<{ backend: IngressBackendRef; paths: string[] }> = [];
       for (const route of routes) {
@@ -114,6 +116,7 @@ export class MatrixHttpRoute extends Construct {
           hostnames: [hostname],
           rules: rules.map((rule) => ({
             matches: rule.paths.map((path) => ({ path: { type: 'PathPrefix', value: path } })),
+            ...(filters ? { filters } : {}),
             backendRefs: [{ name: rule.backend.serviceName, port: rule.backend.port }],
           })),
         },
@@ -128,6 +131,13 @@ export class MatrixHttpRoute extends Construct {
     if (livekitHost !== undefined) {
       const livekitName = prefixed(props.namePrefix, BASE_NAMES.livekitHttpRoute);
       this.livekitRoute = httpRoute('livekit-route', livekitName, livekitHost, matrixRoutes({ livekitSignaling: props.livekitSignaling }));
+    }
+    const web = props.elementWeb;
+    if (web !== undefined) {
+      // ResponseHeaderModifier (HTTPRoute filter, standard channel) sets the headers on this host's responses only.
+      const headers = Object.entries(web.responseHeaders ?? {}).map(([headerName, value]) => ({ name: headerName, value }));
+      const filters = headers.length > 0 ? [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { set: headers } }] : undefined;
+      this.elementWebRoute = httpRoute('element-web-route', prefixed(props.namePrefix, BASE_NAMES.elementWebHttpRoute), web.host, [{ path: '/', backend: web.backend }], filters);
     }
     reportProblems(this, problems);
   }

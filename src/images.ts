@@ -22,13 +22,13 @@ export interface ImageProps {
 
   /**
    * Image tag; `latest` is refused because it makes deployments unreproducible.
-   * @default the component's pinned tag (none for lk-jwt-service, which is pinned by digest)
+   * @default the component's pinned tag
    */
   readonly tag?: string;
 
   /**
    * Image digest (`sha256:` and 64 hex digits), which pins the image immutably.
-   * @default none, except lk-jwt-service, which is pinned by digest because it publishes no version tags
+   * @default the component's pinned digest, where it has one (lk-jwt-service and Element Web are pinned by tag and digest)
    */
   readonly digest?: string;
 }
@@ -43,9 +43,14 @@ export interface ImageDefaults {
 
 export const TUWUNEL_IMAGE: ImageDefaults = { registry: 'ghcr.io', repository: 'matrix-construct/tuwunel', tag: 'v1.9.0' };
 export const LIVEKIT_IMAGE: ImageDefaults = { registry: 'docker.io', repository: 'livekit/livekit-server', tag: 'v1.13.5' };
+/**
+ * v0.5.0, by tag and digest: the tag is the release workflow's bare version (no `v`); the digest is the
+ * one public pins of `ghcr.io/element-hq/lk-jwt-service:0.5.0` record (the same bits as the digest-only pin before).
+ */
 export const LK_JWT_IMAGE: ImageDefaults = {
   registry: 'ghcr.io',
   repository: 'element-hq/lk-jwt-service',
+  tag: '0.5.0',
   digest: 'sha256:29918567e6b7cd920e2853b4cd6848ce01b79947c3d19a9f1ed5b74f0a2a88bf',
 };
 

@@ -1,6 +1,9 @@
 // The public API: constructs, their props and the enums and classes they take (every name here is documented in API.md).
 export { MatrixChat } from './matrix-chat';
-export type { MatrixChatProps, MatrixChatHomeserverOptions, MatrixChatLiveKitOptions, MatrixChatLkJwtOptions, NetworkPolicyOptions, WellKnownOptions } from './matrix-chat';
+export type {
+  MatrixChatProps, MatrixChatHomeserverOptions, MatrixChatLiveKitOptions, MatrixChatLkJwtOptions, MatrixChatElementWebOptions,
+  NetworkPolicyOptions, WellKnownOptions,
+} from './matrix-chat';
 export { Homeserver } from './homeserver';
 export type { HomeserverProps, HomeserverSettings, PersistenceProps, RegistrationTokenSecretRef } from './homeserver';
 export { ClientIpSource, SupportContactRole } from './homeserver-options';
@@ -18,11 +21,14 @@ export { TurnRelay, IssuerKind } from './turn-relay';
 export type { TurnRelayProps, TurnProps, TurnTlsProps, CertificateIssuerRef } from './turn-relay';
 export { LkJwt } from './lk-jwt';
 export type { LkJwtProps, LkJwtSettings } from './lk-jwt';
+export { LkJwtRelease } from './lk-jwt-release';
+export { ElementWeb } from './element-web';
+export type { ElementWebProps, ElementWebSettings } from './element-web';
 export { MatrixIngress } from './ingress';
 export type { MatrixIngressProps, MatrixIngressOptions, IngressTlsProps } from './ingress';
 export { MatrixHttpRoute, Routing, RoutingKind } from './gateway-routes';
 export type { MatrixHttpRouteProps, GatewayApiRoutingOptions, GatewayParentRef } from './gateway-routes';
-export type { IngressBackendRef, MatrixRoutingTargets } from './routing';
+export type { ElementWebRouteRef, IngressBackendRef, MatrixRoutingTargets } from './routing';
 export { MatrixNetworkPolicies } from './network-policies';
 export type { MatrixNetworkPoliciesProps } from './network-policies';
 export type { ContentSecurityPolicySources } from './csp';

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_REQUEST_SIZE } from './homeserver-settings';
 import { checkUnknownProps } from './known-props';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
 import { apiObjectsOf } from './pod';
-import { MatrixRoute, MatrixRoutingTargets, matrixRoutes, routingHosts, wellKnownRoutes } from './routing';
+import { ElementWebRouteRef, MatrixRoute, MatrixRoutingTargets, matrixRoutes, routingHosts, wellKnownRoutes } from './routing';
 import { Problems, checkAnnotations, isObjectName, reportProblems, show } from './validation';
 
 /** TLS of the ingress host. */
@@ -90,8 +90,10 @@ const MIB = 1024 * 1024;
 export class MatrixIngress extends Construct {
   /** The Ingress. */
   public readonly ingress: k8s.KubeIngress;
-  /** Traefik middlewares (redirect, allow-list, chain), when the class is `traefik`. */
+  /** Traefik middlewares (redirect, allow-list, chain, Element Web's headers), when the class is `traefik`. */
   public readonly middlewares: ApiObject[] = [];
+  /** The Ingress of Element Web's host, when `elementWeb` is set (its own object, so its annotations apply to that host only). */
+  public readonly elementWebIngress?: k8s.KubeIngress;
 
   constructor(scope: Construct, id: string, props: MatrixIngressProps) {
     super(scope, id);
@@ -126,6 +128,8 @@ export class MatrixIngress extends Construct {
     checkAnnotations(problems, 'ingress.annotations', props.annotations);
 
     const controllerAnnotations: Record<string, string> = {};
+    // Element Web's Ingress gets the same controller annotations, plus its headers where the controller can set them.
+    const webAnnotations: Record<string, string> = {};
     if (className === 'nginx') {
       controllerAnnotations['nginx.ingress.kubernetes.io/force-ssl-redirect'] = 'true';
       controllerAnnotations['nginx.ingress.kubernetes.io/proxy-body-size'] = `${Math.ceil(maxRequestSize / MIB)}m`;
@@ -161,12 +165,21 @@ export class MatrixIngress extends Construct {
       }
       const chainName = middleware('chain', BASE_NAMES.traefikChain, { chain: { middlewares: chain.map((n) => ({ name: n })) } });
       controllerAnnotations['traefik.ingress.kubernetes.io/router.middlewares'] = `${ns}-${chainName}@kubernetescrd`;
+      const headers = props.elementWeb?.responseHeaders ?? {};
+      if (Object.keys(headers).length > 0) {
+        // Traefik's headers middleware sets response headers on every response of the router (Element Web's host only).
+        const headersName = middleware('element-web-headers', BASE_NAMES.elementWebHeaders, { headers: { customResponseHeaders: { ...headers } } });
+        webAnnotations['traefik.ingress.kubernetes.io/router.middlewares'] = `${ns}-${chainName}@kubernetescrd,${ns}-${headersName}@kubernetescrd`;
+      }
       if (tlsEnabled) controllerAnnotations['traefik.ingress.kubernetes.io/router.tls'] = 'true';
     }
     if (props.tls?.clusterIssuer !== undefined) {
       controllerAnnotations['cert-manager.io/cluster-issuer'] = props.tls.clusterIssuer;
     }
     const annotations = { ...controllerAnnotations, ...props.annotations };
+    if (className === 'nginx' && props.elementWeb?.nginxConfigurationSnippet) {
+      webAnnotations['nginx.ingress.kubernetes.io/configuration-snippet'] = nginxHeaderSnippet(props.elementWeb.responseHeaders ?? {});
+    }
 
     const { publicHost, wellKnownHost, livekitHost } = routingHosts(props);
     const rule = (host: string, hostRoutes: MatrixRoute[]): k8s.IngressRule => ({
@@ -194,6 +207,10 @@ export class MatrixIngress extends Construct {
       },
     });
 
+    if (props.elementWeb) {
+      const webIngressAnnotations = { ...controllerAnnotations, ...webAnnotations, ...props.annotations };
+      this.elementWebIngress = elementWebIngress(this, props, props.elementWeb, className, webIngressAnnotations, tlsEnabled);
+    }
     reportProblems(this, problems);
   }
 
@@ -201,6 +218,29 @@ export class MatrixIngress extends Construct {
   public get apiObjects(): ApiObject[] {
     return apiObjectsOf(this);
   }
+}
+
+/** Element Web's own Ingress: `/` on its host to the Element Web Service, with its own certificate. */
+function elementWebIngress(
+  scope: Construct, props: MatrixIngressProps, web: ElementWebRouteRef, className: string, annotations: Record<string, string>, tlsEnabled: boolean,
+): k8s.KubeIngress {
+  const name = prefixed(props.namePrefix, BASE_NAMES.elementWebIngress);
+  return new k8s.KubeIngress(scope, 'element-web-ingress', {
+    metadata: { name, labels: recommendedLabels('matrix-chat', 'ingress', name, props.labels), annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
+    spec: {
+      ingressClassName: className,
+      tls: tlsEnabled ? [{ hosts: [web.host], secretName: web.tlsSecretName ?? 'element-web-certificate' }] : undefined,
+      rules: [{
+        host: web.host,
+        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: web.backend.serviceName, port: { number: web.backend.port } } } }] },
+      }],
+    },
+  });
+}
+
+/** ingress-nginx `more_set_headers` lines (headers-more module, bundled with the controller); values never hold a double quote. */
+function nginxHeaderSnippet(headers: Record<string, string>): string {
+  return Object.entries(headers).map(([name, value]) => `more_set_headers "${name}: ${value.replace(/["\\]/g, '')}";\n`).join('');
 }
 
 /**

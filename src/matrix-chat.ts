@@ -1,23 +1,24 @@
 // MatrixChat, the whole stack: its props, the checks across components, and the wiring of the component constructs.
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ContentSecurityPolicySources, contentSecurityPolicySources, mergeContentSecurityPolicy } from './csp';
-import { GatewayApiRoutingOptions, MatrixHttpRoute, Routing, RoutingKind } from './gateway-routes';
+import { ContentSecurityPolicySources, contentSecurityPolicySources, livekitOrigins, mergeContentSecurityPolicy } from './csp';
+import { ElementWeb, ElementWebSettings } from './element-web';
+import { MatrixHttpRoute, Routing, RoutingKind } from './gateway-routes';
 import { Homeserver, HomeserverSettings } from './homeserver';
 import { clientIpRouting, withClientIpRouting } from './homeserver-features';
-import { checkLivekitServiceUrl, checkPublicHost, checkServerName } from './homeserver-settings';
 import { MatrixIngress, MatrixIngressOptions } from './ingress';
 import { checkUnknownProps } from './known-props';
 import { LiveKit, LiveKitSettings } from './livekit';
 import { liveKitCredentials } from './livekit-settings';
-import { LkJwt, LkJwtSettings } from './lk-jwt';
-import { BASE_NAMES, MAX_NAME_LENGTH, prefixed } from './names';
+import { LkJwt, LkJwtSettings, lkJwtReleaseOf } from './lk-jwt';
+import { servesDelayedLeave } from './lk-jwt-release';
+import { MatrixChatResolved, checkMatrixChat } from './matrix-chat-checks';
 import { MatrixNetworkPolicies } from './network-policies';
-import { ComponentProps, SchedulingProps, apiObjectsOf, checkComponentProps } from './pod';
-import { IngressBackendRef } from './routing';
+import { SchedulingProps, apiObjectsOf } from './pod';
+import { ElementWebRouteRef, IngressBackendRef } from './routing';
 import { ServiceIpFamilyProps } from './service-ip-families';
 import { TurnRelay } from './turn-relay';
-import { Problems, checkSecretReference, isFullyQualifiedDnsName, isObjectName, parseUrl, reportProblems, show } from './validation';
+import { Problems, parseUrl, reportProblems } from './validation';
 import { ValidationScope, inScope } from './validation-scope';
 
 /** The homeserver part of `MatrixChat`. */
@@ -45,6 +46,27 @@ export interface MatrixChatLkJwtOptions extends LkJwtSettings {
    * @default true
    */
   readonly enabled?: boolean;
+}
+
+/** The Element Web part of `MatrixChat`: the browser client on a host of its own. */
+export interface MatrixChatElementWebOptions extends ElementWebSettings {
+  /**
+   * Deploy Element Web on `host` (it is deployed only when `elementWeb` is set).
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Secret holding the certificate for `host`, when `ingress.tls.enabled` (cert-manager creates it when `ingress.tls.clusterIssuer` is set).
+   * @default 'element-web-certificate'
+   */
+  readonly tlsSecretName?: string;
+
+  /**
+   * Send the security headers (`ElementWeb.responseHeaders`) from ingress-nginx through a `configuration-snippet` annotation on Element Web's Ingress; needs `allow-snippet-annotations: "true"` (off by default since ingress-nginx 1.9) and, from 1.12, `annotations-risk-level: Critical` on the controller, else the Ingress is rejected.
+   * @default false: with ingress class nginx the headers are left to you (Element Web's own page still carries its meta-tag policy)
+   */
+  readonly nginxConfigurationSnippet?: boolean;
 }
 
 /** NetworkPolicies of the stack. */
@@ -113,6 +135,12 @@ export interface MatrixChatProps extends ServiceIpFamilyProps {
   readonly lkJwt?: MatrixChatLkJwtOptions;
 
   /**
+   * Element Web, the browser client, served on its own host and set up for this homeserver and its calls.
+   * @default not deployed
+   */
+  readonly elementWeb?: MatrixChatElementWebOptions;
+
+  /**
    * NetworkPolicies.
    * @default enabled
    */
@@ -149,26 +177,6 @@ export interface MatrixChatProps extends ServiceIpFamilyProps {
   readonly labels?: Record<string, string>;
 }
 
-/** MatrixChat's props with every default applied: what validation and the wiring read. */
-interface MatrixChatResolved {
-  readonly props: MatrixChatProps;
-  readonly serverName: string;
-  readonly publicHost: string;
-  readonly routeWellKnownOnServerName: boolean;
-  readonly homeserverEnabled: boolean;
-  readonly livekitBundled: boolean;
-  readonly lkJwtEnabled: boolean;
-  readonly networkPoliciesEnabled: boolean;
-  readonly gatewayApi?: GatewayApiRoutingOptions;
-  readonly ingressEnabled: boolean;
-  /** The shared props handed to every component. */
-  readonly shared: ComponentProps;
-  readonly livekitPublicUrl?: string;
-  /** Host of a bundled SFU's own public URL, when it is not the server name. */
-  readonly livekitHost?: string;
-  readonly ingressNamespace?: string;
-}
-
 function resolveMatrixChat(props: MatrixChatProps): MatrixChatResolved {
   const routing = props.routing ?? Routing.ingress();
   const gatewayApi = routing.kind === RoutingKind.GATEWAY_API ? routing.gatewayApiOptions : undefined;
@@ -177,6 +185,10 @@ function resolveMatrixChat(props: MatrixChatProps): MatrixChatResolved {
   // A bundled SFU whose public URL names its own host is routed on that host as well (only a
   // URL the user set can: the default is on the public host).
   const livekitUrlHost = livekitBundled ? parseUrl(props.livekit?.publicUrl, ['wss', 'ws'])?.hostname : undefined;
+  const lkJwtEnabled = props.lkJwt?.enabled ?? true;
+  const lkJwtRelease = lkJwtReleaseOf(props.lkJwt);
+  // Webhooks are on by default once lk-jwt-service serves /sfu_webhook (0.6.0); 0.5.0 would answer 404.
+  const webhooksEnabled = props.livekit?.webhooks?.enabled ?? (livekitBundled && lkJwtEnabled && servesDelayedLeave(lkJwtRelease));
   return {
     props,
     serverName: props.serverName,
@@ -184,7 +196,10 @@ function resolveMatrixChat(props: MatrixChatProps): MatrixChatResolved {
     routeWellKnownOnServerName: props.wellKnown?.routeOnServerName ?? true,
     homeserverEnabled: props.homeserver?.enabled ?? true,
     livekitBundled,
-    lkJwtEnabled: props.lkJwt?.enabled ?? true,
+    lkJwtEnabled,
+    lkJwtRelease,
+    webhooksEnabled,
+    elementWebEnabled: props.elementWeb !== undefined && (props.elementWeb.enabled ?? true),
     networkPoliciesEnabled: props.networkPolicy?.enabled ?? true,
     gatewayApi,
     ingressEnabled: !gatewayApi && (props.ingress?.enabled ?? true),
@@ -222,6 +237,8 @@ export class MatrixChat extends Construct {
   public readonly turnRelay?: TurnRelay;
   /** lk-jwt-service, unless disabled. */
   public readonly lkJwt?: LkJwt;
+  /** Element Web, when `elementWeb` is set. */
+  public readonly elementWeb?: ElementWeb;
   /** The Ingress, unless disabled, replaced by Gateway API routing, or there is nothing to route. */
   public readonly ingress?: MatrixIngress;
   /** The Gateway API HTTPRoute, with `Routing.gatewayApi()`. */
@@ -248,10 +265,11 @@ export class MatrixChat extends Construct {
     checkMatrixChat(problems, settings);
 
     this.homeserver = settings.homeserverEnabled ? this.createHomeserver(settings) : undefined;
-    this.livekit = settings.livekitBundled ? new LiveKit(this, 'livekit', inScope({ ...props.livekit, ...settings.shared }, under('livekit'))) : undefined;
+    this.livekit = settings.livekitBundled ? this.createLiveKit(settings) : undefined;
     this.turnRelay = this.livekit?.turnRelay;
     this.lkJwt = settings.lkJwtEnabled ? this.createLkJwt(settings) : undefined;
-    const anyWorkload = this.homeserver !== undefined || this.lkJwt !== undefined || this.livekit !== undefined;
+    this.elementWeb = settings.elementWebEnabled ? this.createElementWeb(settings) : undefined;
+    const anyWorkload = this.homeserver !== undefined || this.lkJwt !== undefined || this.livekit !== undefined || this.elementWeb !== undefined;
     const routes = anyWorkload ? this.createRouting(settings) : {};
     this.ingress = routes.ingress;
     this.httpRoute = routes.httpRoute;
@@ -262,6 +280,7 @@ export class MatrixChat extends Construct {
         homeserver: this.homeserver,
         livekit: this.livekit,
         lkJwt: this.lkJwt,
+        elementWeb: this.elementWeb,
         ingressControllerNamespace: settings.ingressNamespace,
       });
     }
@@ -297,17 +316,43 @@ export class MatrixChat extends Construct {
     }, routing), under('homeserver')));
   }
 
+  private createLiveKit(s: MatrixChatResolved): LiveKit {
+    const webhooks = { ...s.props.livekit?.webhooks, enabled: s.webhooksEnabled };
+    return new LiveKit(this, 'livekit', inScope({ ...s.props.livekit, webhooks, ...s.shared }, under('livekit')));
+  }
+
   private createLkJwt(s: MatrixChatResolved): LkJwt {
     return new LkJwt(this, 'lk-jwt', inScope({
       ...s.props.lkJwt,
       ...s.shared,
       serverName: s.serverName,
       publicHost: s.publicHost,
+      // Delegated leave events go to the homeserver Service, not back out through the public ingress (0.6.0 only).
+      homeserverUrl: this.homeserver && servesDelayedLeave(s.lkJwtRelease) ? `http://${this.homeserver.name}:${this.homeserver.port}` : undefined,
       // Validation reports a missing URL; the placeholder keeps construction going so all errors surface together.
       livekitUrl: s.livekitPublicUrl ?? '',
       credentials: this.livekit?.credentials ?? liveKitCredentials(s.props.livekit?.keys, s.props.namePrefix),
       credentialsHash: this.livekit?.credentialsHash,
     }, under('lkJwt')));
+  }
+
+  private createElementWeb(s: MatrixChatResolved): ElementWeb {
+    const calls = this.lkJwt !== undefined || this.livekit !== undefined;
+    // The browser connects to the homeserver and the server name (added by ElementWeb), LiveKit, and
+    // lk-jwt-service when it is not on the public host; ws:// would be blocked as mixed content anyway.
+    const serviceUrl = parseUrl(livekitServiceUrlOf(s), ['https']);
+    const connectSources = [
+      ...(calls ? livekitOrigins(s.livekitPublicUrl).filter((o) => /^(wss|https):/.test(o)) : []),
+      ...(serviceUrl && serviceUrl.hostname !== s.publicHost ? [serviceUrl.origin] : []),
+    ];
+    const { enabled: _enabled, tlsSecretName: _tls, nginxConfigurationSnippet: _snippet, ...web } = s.props.elementWeb!;
+    return new ElementWeb(this, 'element-web', inScope({
+      ...web,
+      ...s.shared,
+      homeserverUrl: `https://${s.publicHost}`,
+      serverName: s.serverName,
+      connectSources: [...new Set(connectSources)],
+    }, under('elementWeb')));
   }
 
   /** The Ingress or the Gateway API routes to the components that exist. */
@@ -317,10 +362,19 @@ export class MatrixChat extends Construct {
       lkJwt: this.lkJwt ? { serviceName: this.lkJwt.name, port: this.lkJwt.port } : undefined,
       livekitSignaling: this.livekit ? { serviceName: this.livekit.signalingServiceName, port: this.livekit.signalingPort } : undefined,
     };
+    const web = s.props.elementWeb;
+    const elementWeb: ElementWebRouteRef | undefined = this.elementWeb && {
+      host: this.elementWeb.host,
+      backend: { serviceName: this.elementWeb.name, port: this.elementWeb.port },
+      responseHeaders: this.elementWeb.responseHeaders,
+      tlsSecretName: web?.tlsSecretName,
+      nginxConfigurationSnippet: web?.nginxConfigurationSnippet,
+    };
+    const targets = { ...backends, lkJwtRelease: this.lkJwt?.release, elementWeb };
     const props = s.props;
     const ingress = !s.ingressEnabled ? undefined : new MatrixIngress(this, 'ingress', {
       ...props.ingress,
-      ...backends,
+      ...targets,
       serverName: s.serverName,
       publicHost: s.publicHost,
       routeWellKnownOnServerName: s.routeWellKnownOnServerName,
@@ -331,7 +385,7 @@ export class MatrixChat extends Construct {
       livekitHost: s.livekitHost,
     });
     const httpRoute = !s.gatewayApi ? undefined : new MatrixHttpRoute(this, 'http-route', {
-      ...backends,
+      ...targets,
       serverName: s.serverName,
       publicHost: s.publicHost,
       routeWellKnownOnServerName: s.routeWellKnownOnServerName,
@@ -364,121 +418,4 @@ function wellKnownServerDocument(publicHost: string): string {
 /** lk-jwt-service's public base URL as the homeserver advertises it: on the public host by default. */
 function livekitServiceUrlOf(s: MatrixChatResolved): string | undefined {
   return s.props.homeserver?.livekitServiceUrl ?? (s.lkJwtEnabled ? `https://${s.publicHost}` : undefined);
-}
-
-function checkMatrixChat(problems: Problems, s: MatrixChatResolved): void {
-  const props = s.props;
-  checkServerName(problems, s.serverName);
-  if (props.publicHost !== undefined) checkPublicHost(problems, props.publicHost, 'publicHost');
-  checkDelegation(problems, s);
-  checkNamePrefix(problems, props.namePrefix);
-  checkComponentProps(problems, s.shared);
-  checkWellFormedStrings(problems, '', props);
-  // Checked here, against what the user set, so a bad serverName is not reported again through derived URLs.
-  if (s.homeserverEnabled && props.homeserver?.livekitServiceUrl !== undefined) {
-    checkLivekitServiceUrl(problems, props.homeserver.livekitServiceUrl, 'homeserver.');
-  }
-  if (props.livekit?.publicUrl !== undefined && !parseUrl(props.livekit.publicUrl, ['wss', 'ws'])) {
-    problems.add('livekit.publicUrl', `${show(props.livekit.publicUrl)} is not a ws:// or wss:// URL`, 'lk-jwt-service hands it to browsers, which cannot open a LiveKit connection to it, so calls never connect', 'use the public WebSocket URL of LiveKit, e.g. "wss://matrix.example.org"');
-  }
-  const turnDomain = props.livekit?.turn?.enabled && s.livekitBundled ? props.livekit.turn.domain : undefined;
-  if (turnDomain !== undefined && turnDomain === s.serverName) {
-    problems.add('livekit.turn.domain', `equals serverName (${show(s.serverName)})`, 'the server name resolves to the ingress, where nothing listens for TURNS, so relayed calls fail', `use a dedicated name such as "turn.${s.serverName}" pointing at the livekit-rtc LoadBalancer IP`);
-  } else if (turnDomain !== undefined && turnDomain === s.publicHost) {
-    problems.add('livekit.turn.domain', `equals publicHost (${show(s.publicHost)})`, 'the public host resolves to the ingress, where nothing listens for TURNS, so relayed calls fail', `use a dedicated name such as "turn.${s.serverName}" pointing at the livekit-rtc LoadBalancer IP`);
-  }
-  if (!s.livekitBundled) checkExternalLiveKit(problems, props, s.lkJwtEnabled);
-  if (s.gatewayApi && props.ingress !== undefined) {
-    problems.add('ingress', 'is set while routing is Routing.gatewayApi()', 'no Ingress is created with Gateway API routing, so these settings would be silently ignored', 'remove ingress, or configure TLS, allow-lists and timeouts on your Gateway and its policies');
-  }
-  if (props.livekit?.webhooks?.enabled && s.livekitBundled && !s.lkJwtEnabled) {
-    problems.add('livekit.webhooks.enabled', 'is true while lkJwt.enabled is false', 'LiveKit would post every webhook to a lk-jwt-service that does not exist', 'enable lkJwt, or disable livekit.webhooks');
-  }
-  const ingressNamespace = s.ingressNamespace;
-  if (ingressNamespace !== undefined && !isObjectName(ingressNamespace)) {
-    problems.add('networkPolicy.ingressControllerNamespace', `${show(ingressNamespace)} is not a namespace name`, 'the policy would admit no namespace, so every public request to the homeserver and lk-jwt-service is dropped', 'name the ingress controller\'s namespace, e.g. "ingress-nginx"');
-  }
-  if (ingressNamespace !== undefined && props.livekit?.scaleOut?.enabled && props.livekit?.webhooks?.enabled) {
-    problems.add('networkPolicy.ingressControllerNamespace', 'is set while scale-out LiveKit sends webhooks', 'host-network SFU pods reach lk-jwt-service from node addresses, which a namespace or pod selector does not admit, so every webhook is dropped', 'leave ingressControllerNamespace unset in this combination, or disable livekit.webhooks');
-  }
-  if (s.livekitHost !== undefined && !isFullyQualifiedDnsName(s.livekitHost)) {
-    problems.add('livekit.publicUrl', `names the host ${show(s.livekitHost)}, which is not a DNS name the ingress can serve`, 'browsers would dial a LiveKit address that nothing routes to the bundled SFU, so calls never connect', 'use the server name or a DNS name pointing at the ingress, e.g. "wss://livekit.example.org"');
-  }
-}
-
-/**
- * Reports every string prop holding an unpaired UTF-16 surrogate: it cannot be encoded as UTF-8,
- * so it would silently become U+FFFD in the YAML and, e.g., a token would no longer match.
- */
-/** Matrix delegation: what the server-name host can serve when the server runs on another host. */
-function checkDelegation(problems: Problems, s: MatrixChatResolved): void {
-  const props = s.props;
-  if (props.wellKnown?.routeOnServerName !== undefined && typeof props.wellKnown.routeOnServerName !== 'boolean') {
-    problems.add('wellKnown.routeOnServerName', `${show(props.wellKnown.routeOnServerName)} is not true or false`, 'whether the delegation documents are routed on the server name would be guessed', 'use true or false');
-  }
-  if (s.publicHost === s.serverName) return;
-  // With delegation the server-name host carries only /.well-known/matrix (or nothing).
-  if (s.livekitBundled && s.livekitHost === s.serverName) {
-    problems.add('livekit.publicUrl', `names the server name ${show(s.serverName)} while publicHost is ${show(s.publicHost)}`, 'the server-name host carries only the delegation documents (it is often a website served elsewhere), so browsers would dial a LiveKit address that does not reach the SFU and calls never connect', `use "wss://${s.publicHost}" (the default) or a host of its own such as "wss://livekit.${s.serverName}"`);
-  }
-  const serviceUrl = parseUrl(props.homeserver?.livekitServiceUrl, ['https', 'http']);
-  if (s.lkJwtEnabled && serviceUrl !== undefined && serviceUrl.hostname === s.serverName) {
-    problems.add('homeserver.livekitServiceUrl', `names the server name ${show(s.serverName)} while publicHost is ${show(s.publicHost)}`, 'lk-jwt-service is routed on the public host only, so clients asking the server name for a call token get no answer and calls fail', `use "https://${s.publicHost}" (the default)`);
-  }
-}
-
-function checkWellFormedStrings(problems: Problems, path: string, value: unknown): void {
-  if (typeof value === 'string') {
-    if (/\p{Surrogate}/u.test(value)) {
-      problems.add(path, 'contains an unpaired UTF-16 surrogate', 'it cannot be written as UTF-8 and would reach the cluster altered', 'remove the broken character');
-    }
-    return;
-  }
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => checkWellFormedStrings(problems, `${path}[${index}]`, item));
-    return;
-  }
-  // Only plain data: class instances (kplus Cpu/Size, Routing) hold no user text to check here.
-  if (value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
-    for (const [key, item] of Object.entries(value)) {
-      const itemPath = path === '' ? key : `${path}.${key}`;
-      if (/\p{Surrogate}/u.test(key)) checkWellFormedStrings(problems, itemPath, key);
-      checkWellFormedStrings(problems, itemPath, item);
-    }
-  }
-}
-
-/** Longest base name of any object, so the longest prefixed name stays within 63 characters. */
-const LONGEST_BASE_NAME = Math.max(...Object.values(BASE_NAMES).map((n) => n.length));
-
-function checkNamePrefix(problems: Problems, namePrefix: string | undefined): void {
-  if (namePrefix === undefined || namePrefix === '') return;
-  if (!/^[a-z]([-a-z0-9]*)$/.test(namePrefix)) {
-    problems.add('namePrefix', `${show(namePrefix)} is not a valid name prefix`, 'object names must be lowercase DNS labels starting with a letter (Service names), so the API server rejects them', 'use lowercase letters, digits and "-", starting with a letter, e.g. "chat-"');
-    return;
-  }
-  const longest = prefixed(namePrefix, 'x'.repeat(LONGEST_BASE_NAME));
-  if (longest.length > MAX_NAME_LENGTH) {
-    problems.add('namePrefix', `makes the longest object name ${longest.length} characters long`, `Kubernetes names are limited to ${MAX_NAME_LENGTH} characters, so the API server rejects those objects`, `use a prefix of at most ${MAX_NAME_LENGTH - LONGEST_BASE_NAME} characters`);
-  }
-}
-
-function checkExternalLiveKit(problems: Problems, props: MatrixChatProps, lkJwtEnabled: boolean): void {
-  const keys = props.livekit?.keys;
-  if (keys?.apiKey !== undefined || keys?.apiSecret !== undefined) {
-    problems.add(keys?.apiKey !== undefined ? 'livekit.keys.apiKey' : 'livekit.keys.apiSecret', 'inline credentials are set while livekit.enabled is false', 'the bundled livekit-secret only exists with the bundled SFU, so the values would be silently ignored', 'put the external LiveKit\'s key and secret in a Secret and set livekit.keys.existingSecret.name');
-  }
-  if (!lkJwtEnabled) return;
-  if (keys?.existingSecret?.name) {
-    const ref = liveKitCredentials(keys, undefined);
-    checkSecretReference(problems, 'livekit.keys.existingSecret.name', ref.secretName, [
-      { path: 'livekit.keys.existingSecret.apiKeyKey', key: ref.apiKeyKey },
-      { path: 'livekit.keys.existingSecret.apiSecretKey', key: ref.apiSecretKey },
-    ]);
-  } else {
-    problems.add('livekit.keys.existingSecret.name', 'is required when livekit.enabled is false', 'the bundled livekit-secret only exists with the bundled SFU, so lk-jwt-service would reference a missing Secret and crash-loop', 'create a Secret with the external LiveKit\'s API key and secret and name it here');
-  }
-  if (props.livekit?.publicUrl === undefined) {
-    problems.add('livekit.publicUrl', 'is required when livekit.enabled is false', 'lk-jwt-service has no LiveKit URL to hand to browsers and refuses to start', 'set the external LiveKit\'s wss:// URL, e.g. "wss://livekit.example.org"');
-  }
 }

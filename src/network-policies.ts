@@ -2,6 +2,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ElementWeb } from './element-web';
 import { Homeserver } from './homeserver';
 import { checkUnknownProps } from './known-props';
 import { ListenerPort, LiveKit } from './livekit';
@@ -42,6 +43,12 @@ export interface MatrixNetworkPoliciesProps {
   readonly lkJwt?: LkJwt;
 
   /**
+   * Element Web whose pod gets a policy.
+   * @default no Element Web policy
+   */
+  readonly elementWeb?: ElementWeb;
+
+  /**
    * Namespace of the ingress controller (or Gateway): when set, the homeserver and lk-jwt-service admit HTTP only from it and from the stack's own pods.
    * @default HTTP admitted from any source
    */
@@ -63,6 +70,8 @@ export class MatrixNetworkPolicies extends Construct {
   public readonly livekitPolicy?: k8s.KubeNetworkPolicy;
   /** Policy of the lk-jwt-service pod. */
   public readonly lkJwtPolicy?: k8s.KubeNetworkPolicy;
+  /** Policy of the Element Web pod. */
+  public readonly elementWebPolicy?: k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: MatrixNetworkPoliciesProps) {
     super(scope, id);
@@ -100,6 +109,11 @@ export class MatrixNetworkPolicies extends Construct {
     }
     if (props.lkJwt) {
       this.lkJwtPolicy = policy('lk-jwt', BASE_NAMES.lkJwtPolicy, props.lkJwt.selectorLabels, [{ port: props.lkJwt.port, protocol: 'TCP' }], httpSources);
+    }
+    if (props.elementWeb) {
+      // Only browsers (through the ingress) fetch Element Web; no pod of the stack calls it.
+      const fromIngress = httpSources?.slice(0, 1);
+      this.elementWebPolicy = policy('element-web', BASE_NAMES.elementWebPolicy, props.elementWeb.selectorLabels, [{ port: props.elementWeb.port, protocol: 'TCP' }], fromIngress);
     }
   }
 

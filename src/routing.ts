@@ -1,4 +1,5 @@
 // The routing model shared by the Ingress and the Gateway API routes: backends, path prefixes and the fixed route list.
+import { LkJwtRelease, lkJwtPaths } from './lk-jwt-release';
 
 /** One backend Service of the ingress. */
 export interface IngressBackendRef {
@@ -6,6 +7,29 @@ export interface IngressBackendRef {
   readonly serviceName: string;
   /** Service port. */
   readonly port: number;
+}
+
+/** Element Web's route: `/` on its own host, with the security headers to send there. */
+export interface ElementWebRouteRef {
+  /** Public host Element Web is served on. */
+  readonly host: string;
+  /** The Element Web Service. */
+  readonly backend: IngressBackendRef;
+  /**
+   * Response headers to send on `host` only (Traefik headers Middleware, Gateway API ResponseHeaderModifier, or the opt-in ingress-nginx snippet).
+   * @default none
+   */
+  readonly responseHeaders?: Record<string, string>;
+  /**
+   * Secret of the certificate for `host` (Ingress with TLS).
+   * @default 'element-web-certificate'
+   */
+  readonly tlsSecretName?: string;
+  /**
+   * With ingress class nginx, send `responseHeaders` through a `configuration-snippet` annotation (needs snippets allowed on the controller).
+   * @default false
+   */
+  readonly nginxConfigurationSnippet?: boolean;
 }
 
 /** What public HTTP routing serves: the host, the backends and the object naming (shared by `MatrixIngress` and `MatrixHttpRoute`). */
@@ -44,16 +68,28 @@ export interface MatrixRoutingTargets {
   readonly homeserver?: IngressBackendRef;
 
   /**
-   * The lk-jwt-service Service (`/sfu`, `/get_token`, `/delegate_delayed_leave`).
+   * The lk-jwt-service Service (`/sfu`, `/get_token`, and with release `V0_6` `/delegate_delayed_leave`).
    * @default no lk-jwt-service routes
    */
   readonly lkJwt?: IngressBackendRef;
+
+  /**
+   * Release of lk-jwt-service, which decides its paths: `V0_6` adds `/delegate_delayed_leave`, and `/sfu_webhook` when there is no bundled SFU (an external LiveKit posts its webhooks from outside).
+   * @default LkJwtRelease.V0_5 (`/sfu`, `/get_token`)
+   */
+  readonly lkJwtRelease?: LkJwtRelease;
 
   /**
    * The LiveKit signaling Service (`/rtc`, `/twirp`; bundled SFU only).
    * @default no LiveKit routes
    */
   readonly livekitSignaling?: IngressBackendRef;
+
+  /**
+   * Element Web, routed on its own host (a separate Ingress, or an HTTPRoute of its own) with its response headers.
+   * @default no Element Web route
+   */
+  readonly elementWeb?: ElementWebRouteRef;
 
   /**
    * Host of LiveKit's public URL when it is not the server name: `/rtc` and `/twirp` are routed there too (an Ingress rule in the TLS block, or a second HTTPRoute).
@@ -64,8 +100,6 @@ export interface MatrixRoutingTargets {
 
 /** Path prefixes each backend serves. */
 export const HOMESERVER_PATHS = ['/.well-known/matrix', '/_matrix'];
-/** `/get_token` and `/delegate_delayed_leave` are what current clients call; `/sfu` serves older ones. */
-export const LK_JWT_PATHS = ['/sfu', '/get_token', '/delegate_delayed_leave'];
 export const LIVEKIT_PATHS = ['/rtc', '/twirp'];
 
 /** One route of the ingress. */
@@ -101,13 +135,13 @@ export function wellKnownRoutes(homeserver: IngressBackendRef | undefined): Matr
 }
 
 /** The routes on the public host, in a fixed order. */
-export function matrixRoutes(props: Pick<MatrixRoutingTargets, 'homeserver' | 'lkJwt' | 'livekitSignaling'>): MatrixRoute[] {
+export function matrixRoutes(props: Pick<MatrixRoutingTargets, 'homeserver' | 'lkJwt' | 'livekitSignaling' | 'lkJwtRelease'>): MatrixRoute[] {
   const routes: MatrixRoute[] = [];
   const add = (paths: string[], backend: IngressBackendRef | undefined) => {
     if (backend) for (const path of paths) routes.push({ path, backend });
   };
   add(HOMESERVER_PATHS, props.homeserver);
-  add(LK_JWT_PATHS, props.lkJwt);
+  add(lkJwtPaths(props.lkJwtRelease, props.livekitSignaling === undefined), props.lkJwt);
   add(LIVEKIT_PATHS, props.livekitSignaling);
   return routes;
 }

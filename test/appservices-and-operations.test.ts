@@ -1,5 +1,5 @@
 // Declarative appservices, config rollouts, LiveKit webhooks and metrics, scheduling and disruption.
-import { AppserviceRegistration, MatrixChatProps } from '../src';
+import { AppserviceRegistration, LkJwtRelease, MatrixChatProps } from '../src';
 import { MINIMAL_PROPS, TEST_API_SECRET, container, env, find, livekitConfig, synth, synthErrors, tuwunelConfig } from './util';
 
 const CONFIG_HASH = 'matrix-chat.cdk8s.io/config-hash';
@@ -123,7 +123,9 @@ describe('config rollouts', () => {
 });
 
 describe('LiveKit webhooks to lk-jwt-service', () => {
-  const webhooks: MatrixChatProps = { ...MINIMAL_PROPS, livekit: { ...MINIMAL_PROPS.livekit, webhooks: { enabled: true, urls: ['https://audit.example.org/livekit'] } } };
+  // /sfu_webhook exists from lk-jwt-service 0.6.0 on (handler.go:799); 0.5.0 serves no such route.
+  const V06 = { image: { tag: '0.6.0' } };
+  const webhooks: MatrixChatProps = { ...MINIMAL_PROPS, lkJwt: V06, livekit: { ...MINIMAL_PROPS.livekit, webhooks: { enabled: true, urls: ['https://audit.example.org/livekit'] } } };
 
   test('webhook URLs in config.yaml and the API key from the credentials Secret', () => {
     const objects = synth(webhooks);
@@ -139,6 +141,20 @@ describe('LiveKit webhooks to lk-jwt-service', () => {
     const objects = synth(MINIMAL_PROPS);
     expect(livekitConfig(objects).webhook).toBeUndefined();
     expect(env(container(find(objects, 'Deployment', 'livekit')), 'LIVEKIT_WEBHOOK_API_KEY')).toBeUndefined();
+  });
+
+  test('on by default with a 0.6.0 image, off when set off', () => {
+    expect(livekitConfig(synth({ ...MINIMAL_PROPS, lkJwt: V06 })).webhook).toEqual({ urls: ['http://lk-jwt-service:8080/sfu_webhook'] });
+    expect(livekitConfig(synth({ ...MINIMAL_PROPS, lkJwt: { release: LkJwtRelease.V0_6, image: { tag: 'sha-0123abc' } } })).webhook).toBeDefined();
+    const off = { ...MINIMAL_PROPS, lkJwt: V06, livekit: { ...MINIMAL_PROPS.livekit, webhooks: { enabled: false } } };
+    expect(livekitConfig(synth(off)).webhook).toBeUndefined();
+  });
+
+  test('refuses webhooks with the default 0.5.0 image, which serves no /sfu_webhook', () => {
+    expect(synthErrors({ ...webhooks, lkJwt: {} })).toContain('livekit.webhooks.enabled: is true while lk-jwt-service is release 0.5 (the default image, 0.5.0)');
+    expect(synthErrors({ ...webhooks, lkJwt: { image: { tag: '0.5.0' } } })).toContain('livekit.webhooks.enabled: is true while lk-jwt-service is release 0.5');
+    expect(synthErrors({ ...webhooks, lkJwt: { image: { tag: 'sha-0123abc' }, release: LkJwtRelease.V0_5 } })).toContain('livekit.webhooks.enabled');
+    expect(synthErrors(webhooks)).toBe('');
   });
 
   test('refuses webhooks without lk-jwt-service', () => {

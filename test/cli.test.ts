@@ -94,7 +94,7 @@ describe('the seed examples through the CLI', () => {
 
     const ingress = find(objects, 'Ingress', 'matrix-ingress');
     expect(ingress.spec.rules[0].host).toBe('matrix.example.org');
-    expect(ingress.spec.rules[0].http.paths.map((p: any) => p.path)).toEqual(['/.well-known/matrix', '/_matrix', '/sfu', '/get_token', '/delegate_delayed_leave', '/rtc', '/twirp']);
+    expect(ingress.spec.rules[0].http.paths.map((p: any) => p.path)).toEqual(['/.well-known/matrix', '/_matrix', '/sfu', '/get_token', '/rtc', '/twirp']);
   });
 
   test('external LiveKit renders without the bundled SFU, with /sfu removed from livekitServiceUrl', () => {

@@ -5,6 +5,18 @@ import { mergeContentSecurityPolicy } from '../src/csp';
 
 const HTTPS = 'https://matrix.example.org';
 const WSS = 'wss://matrix.example.org';
+/** What current clients need besides the stack's origins (Element Web's index.html policy). */
+const CLIENT = { scriptSrc: ["'wasm-unsafe-eval'"], workerSrc: ['blob:'] };
+const CALLS = { ...CLIENT, frameSrc: ["'self'"] };
+/** The directives a merge into an empty policy creates for MINIMAL_PROPS. */
+const CREATED = {
+  'connect-src': [HTTPS, WSS],
+  'media-src': [HTTPS, 'blob:'],
+  'img-src': [HTTPS, 'blob:'],
+  'script-src': ["'wasm-unsafe-eval'"],
+  'worker-src': ['blob:'],
+  'frame-src': ["'self'"],
+};
 
 function csp(props: MatrixChatProps) {
   return build(props).chat.contentSecurityPolicy;
@@ -27,15 +39,21 @@ function directives(policy: string): Record<string, string[]> {
 
 describe('contentSecurityPolicy', () => {
   test('bundled: https and wss of the server name for connect, https for media and images', () => {
-    expect(csp(MINIMAL_PROPS)).toEqual({ connectSrc: [HTTPS, WSS], mediaSrc: [HTTPS], imgSrc: [HTTPS] });
+    expect(csp(MINIMAL_PROPS)).toEqual({ connectSrc: [HTTPS, WSS], mediaSrc: [HTTPS, 'blob:'], imgSrc: [HTTPS, 'blob:'], ...CALLS });
   });
 
   test('external LiveKit: its origin is added to connect-src (the reference chart forgets it)', () => {
     expect(csp(EXTERNAL_PROPS)).toEqual({
       connectSrc: [HTTPS, WSS, 'wss://livekit.operator.example', 'https://livekit.operator.example'],
-      mediaSrc: [HTTPS],
-      imgSrc: [HTTPS],
+      mediaSrc: [HTTPS, 'blob:'],
+      imgSrc: [HTTPS, 'blob:'],
+      ...CALLS,
     });
+  });
+
+  test('no calls (no lk-jwt-service, no LiveKit): no frame-src for Element Call, the client sources stay', () => {
+    const sources = csp({ ...MINIMAL_PROPS, lkJwt: { enabled: false }, livekit: { ...MINIMAL_PROPS.livekit, enabled: false } });
+    expect(sources).toEqual({ connectSrc: [HTTPS, WSS], mediaSrc: [HTTPS, 'blob:'], imgSrc: [HTTPS, 'blob:'], ...CLIENT, frameSrc: [] });
   });
 
   test('external LiveKit with a port and a path: the origin only', () => {
@@ -49,7 +67,8 @@ describe('contentSecurityPolicy', () => {
   });
 
   test('homeserver disabled: empty lists', () => {
-    expect(csp({ ...MINIMAL_PROPS, homeserver: { enabled: false } })).toEqual({ connectSrc: [], mediaSrc: [], imgSrc: [] });
+    const none = { connectSrc: [], mediaSrc: [], imgSrc: [], scriptSrc: [], workerSrc: [], frameSrc: [] };
+    expect(csp({ ...MINIMAL_PROPS, homeserver: { enabled: false } })).toEqual(none);
   });
 
   test('the server name follows the prop', () => {
@@ -59,35 +78,33 @@ describe('contentSecurityPolicy', () => {
 
 describe('mergeContentSecurityPolicy', () => {
   test('missing directives are created', () => {
-    expect(merge(MINIMAL_PROPS, "script-src 'self'")).toBe(
-      `script-src 'self'; connect-src ${HTTPS} ${WSS}; media-src ${HTTPS}; img-src ${HTTPS}`,
+    expect(merge(MINIMAL_PROPS, "style-src 'self'")).toBe(
+      `style-src 'self'; connect-src ${HTTPS} ${WSS}; media-src ${HTTPS} blob:; img-src ${HTTPS} blob:; script-src 'wasm-unsafe-eval'; worker-src blob:; frame-src 'self'`,
     );
   });
 
-  test('an empty policy gets the three directives', () => {
-    expect(directives(merge(MINIMAL_PROPS, ''))).toEqual({ 'connect-src': [HTTPS, WSS], 'media-src': [HTTPS], 'img-src': [HTTPS] });
+  test('an empty policy gets the six directives', () => {
+    expect(directives(merge(MINIMAL_PROPS, ''))).toEqual(CREATED);
   });
 
   test('existing directives keep their sources and get ours appended', () => {
-    const merged = merge(MINIMAL_PROPS, "default-src 'self'; connect-src 'self' https://api.example.org; img-src 'self' data:; media-src 'self'");
+    const merged = merge(MINIMAL_PROPS, "default-src 'self'; connect-src 'self' https://api.example.org; img-src 'self' data:; media-src 'self'; script-src 'self'; worker-src 'self'; frame-src https://widgets.example.org");
     expect(merged).toBe(
-      "default-src 'self'; connect-src 'self' https://api.example.org " + `${HTTPS} ${WSS}; img-src 'self' data: ${HTTPS}; media-src 'self' ${HTTPS}`,
+      "default-src 'self'; connect-src 'self' https://api.example.org " + `${HTTPS} ${WSS}; img-src 'self' data: ${HTTPS} blob:; media-src 'self' ${HTTPS} blob:; `
+      + "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; frame-src https://widgets.example.org 'self'",
     );
   });
 
   test('sources already present are not added twice, and merging is idempotent', () => {
-    const policy = `connect-src ${WSS} 'self'; img-src ${HTTPS}; media-src ${HTTPS}`;
+    const policy = `connect-src ${WSS} 'self'; img-src blob: ${HTTPS}; media-src ${HTTPS}; script-src 'wasm-unsafe-eval'`;
     const merged = merge(MINIMAL_PROPS, policy);
-    expect(directives(merged)).toEqual({ 'connect-src': [WSS, "'self'", HTTPS], 'img-src': [HTTPS], 'media-src': [HTTPS] });
+    // worker-src is created from script-src, its fallback, so it carries that directive's source too.
+    expect(directives(merged)).toEqual({ ...CREATED, 'connect-src': [WSS, "'self'", HTTPS], 'img-src': ['blob:', HTTPS], 'worker-src': ["'wasm-unsafe-eval'", 'blob:'] });
     expect(merge(MINIMAL_PROPS, merged)).toBe(merged);
   });
 
   test("'none' is replaced by the sources", () => {
-    expect(directives(merge(MINIMAL_PROPS, "media-src 'none'; connect-src 'NONE'"))).toEqual({
-      'media-src': [HTTPS],
-      'connect-src': [HTTPS, WSS],
-      'img-src': [HTTPS],
-    });
+    expect(directives(merge(MINIMAL_PROPS, "media-src 'none'; connect-src 'NONE'"))).toEqual(CREATED);
   });
 
   test('directive names match case-insensitively (no second directive)', () => {
@@ -95,7 +112,7 @@ describe('mergeContentSecurityPolicy', () => {
   });
 
   test('extra whitespace and a trailing semicolon are tolerated', () => {
-    expect(directives(merge(MINIMAL_PROPS, "  img-src   'self' ;  "))['img-src']).toEqual(["'self'", HTTPS]);
+    expect(directives(merge(MINIMAL_PROPS, "  img-src   'self' ;  "))['img-src']).toEqual(["'self'", HTTPS, 'blob:']);
   });
 
   test('external LiveKit: its origin lands in connect-src', () => {
@@ -121,7 +138,45 @@ describe('mergeContentSecurityPolicy keeps the default-src fallback', () => {
   test("a created directive keeps default-src's sources", () => {
     const merged = directives(merge(MINIMAL_PROPS, "default-src 'self' https://cdn.example.org"));
     expect(merged['connect-src']).toEqual(["'self'", 'https://cdn.example.org', HTTPS, WSS]);
-    expect(merged['img-src']).toEqual(["'self'", 'https://cdn.example.org', HTTPS]);
-    expect(merged['media-src']).toEqual(["'self'", 'https://cdn.example.org', HTTPS]);
+    expect(merged['img-src']).toEqual(["'self'", 'https://cdn.example.org', HTTPS, 'blob:']);
+    expect(merged['media-src']).toEqual(["'self'", 'https://cdn.example.org', HTTPS, 'blob:']);
+    expect(merged['script-src']).toEqual(["'self'", 'https://cdn.example.org', "'wasm-unsafe-eval'"]);
+  });
+
+  // worker-src falls back to child-src, then script-src; frame-src to child-src (CSP3 fallback lists):
+  // starting a created worker-src from default-src would drop what script-src allowed workers.
+  test('worker-src starts from child-src, else script-src; frame-src from child-src', () => {
+    const viaScript = directives(merge(MINIMAL_PROPS, "default-src 'none'; script-src 'self' https://js.example.org"));
+    expect(viaScript['worker-src']).toEqual(["'self'", 'https://js.example.org', 'blob:']);
+    expect(viaScript['frame-src']).toEqual(["'self'"]);
+    const viaChild = directives(merge(MINIMAL_PROPS, "default-src 'self'; child-src https://c.example.org; script-src 'self'"));
+    expect(viaChild['worker-src']).toEqual(['https://c.example.org', 'blob:']);
+    expect(viaChild['frame-src']).toEqual(['https://c.example.org', "'self'"]);
+    // A directive created by the merge (script-src here) does not feed the fallback of another.
+    expect(directives(merge(MINIMAL_PROPS, 'default-src https://d.example.org'))['worker-src']).toEqual(['https://d.example.org', 'blob:']);
+  });
+
+  test('nothing is removed: every source of the effective directive before the merge is still allowed after it', () => {
+    const fallbacks: Record<string, string[]> = {
+      'connect-src': ['default-src'],
+      'media-src': ['default-src'],
+      'img-src': ['default-src'],
+      'script-src': ['default-src'],
+      'worker-src': ['child-src', 'script-src', 'default-src'],
+      'frame-src': ['child-src', 'default-src'],
+    };
+    const effective = (d: Record<string, string[]>, name: string) => [name, ...fallbacks[name]].map((n) => d[n]).find((v) => v !== undefined) ?? [];
+    const policies = [
+      '', "default-src 'self'", "default-src 'self'; script-src 'self' https://js.example.org; child-src https://c.example.org",
+      "img-src data:; media-src https://m.example.org; worker-src 'self'", "script-src 'strict-dynamic' 'nonce-abc'; frame-src https://f.example.org",
+    ];
+    for (const policy of policies) {
+      const before = directives(policy);
+      const after = directives(merge(MINIMAL_PROPS, policy));
+      for (const name of Object.keys(fallbacks)) {
+        for (const source of effective(before, name).filter((s) => s !== "'none'")) expect(effective(after, name)).toContain(source);
+      }
+      expect(merge(MINIMAL_PROPS, merge(MINIMAL_PROPS, policy))).toBe(merge(MINIMAL_PROPS, policy));
+    }
   });
 });

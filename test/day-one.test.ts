@@ -17,7 +17,7 @@ describe('publicHost: IDs on the apex, the server on its own host', () => {
     expect(ingressRules(synth(DELEGATED))).toEqual([
       [HOST, [
         '/.well-known/matrix→matrix-homeserver', '/_matrix→matrix-homeserver',
-        '/sfu→lk-jwt-service', '/get_token→lk-jwt-service', '/delegate_delayed_leave→lk-jwt-service',
+        '/sfu→lk-jwt-service', '/get_token→lk-jwt-service',
         '/rtc→livekit-signaling', '/twirp→livekit-signaling',
       ]],
       [APEX, ['/.well-known/matrix→matrix-homeserver']],
@@ -54,7 +54,14 @@ describe('publicHost: IDs on the apex, the server on its own host', () => {
     // OpenID verification resolves the server name, then the host its well-known names.
     expect(podSpec(lkJwt).hostAliases).toEqual([{ ip: '10.96.0.10', hostnames: [APEX, HOST] }]);
     expect(chat.livekitPublicUrl).toBe(`wss://${HOST}`);
-    expect(chat.contentSecurityPolicy).toEqual({ connectSrc: [`https://${HOST}`, `wss://${HOST}`], mediaSrc: [`https://${HOST}`], imgSrc: [`https://${HOST}`] });
+    expect(chat.contentSecurityPolicy).toEqual({
+      connectSrc: [`https://${HOST}`, `wss://${HOST}`],
+      mediaSrc: [`https://${HOST}`, 'blob:'],
+      imgSrc: [`https://${HOST}`, 'blob:'],
+      scriptSrc: ["'wasm-unsafe-eval'"],
+      workerSrc: ['blob:'],
+      frameSrc: ["'self'"],
+    });
   });
 
   test('wellKnownClient and wellKnownServer are the exact documents, with the MatrixRTC transport', () => {

@@ -41,7 +41,6 @@ describe('external LiveKit (livekit.enabled: false)', () => {
       ['/_matrix', 'matrix-homeserver', 6167],
       ['/sfu', 'lk-jwt-service', 8080],
       ['/get_token', 'lk-jwt-service', 8080],
-      ['/delegate_delayed_leave', 'lk-jwt-service', 8080],
     ]);
   });
 

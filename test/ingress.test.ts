@@ -23,7 +23,6 @@ describe('routes', () => {
       ['/_matrix', 'matrix-homeserver', 6167],
       ['/sfu', 'lk-jwt-service', 8080],
       ['/get_token', 'lk-jwt-service', 8080],
-      ['/delegate_delayed_leave', 'lk-jwt-service', 8080],
       ['/rtc', 'livekit-signaling', 7880],
       ['/twirp', 'livekit-signaling', 7880],
     ]);
@@ -33,7 +32,6 @@ describe('routes', () => {
       'Prefix /_matrix',
       'Prefix /sfu',
       'Prefix /get_token',
-      'Prefix /delegate_delayed_leave',
       'Prefix /rtc',
       'Prefix /twirp',
     ]);
@@ -63,7 +61,6 @@ describe('routes', () => {
       ['/_matrix', 'chat-matrix-homeserver', 8448],
       ['/sfu', 'chat-lk-jwt-service', 8080],
       ['/get_token', 'chat-lk-jwt-service', 8080],
-      ['/delegate_delayed_leave', 'chat-lk-jwt-service', 8080],
       ['/rtc', 'chat-livekit-signaling', 9880],
       ['/twirp', 'chat-livekit-signaling', 9880],
     ]);
@@ -75,7 +72,7 @@ describe('routes', () => {
 
   test('homeserver disabled: no homeserver routes', () => {
     expect(ingressRoutes(ingressOf({ ...MINIMAL_PROPS, homeserver: { enabled: false } })).map((r) => r[0]))
-      .toEqual(['/sfu', '/get_token', '/delegate_delayed_leave', '/rtc', '/twirp']);
+      .toEqual(['/sfu', '/get_token', '/rtc', '/twirp']);
   });
 
   test('ingress disabled: no Ingress', () => {

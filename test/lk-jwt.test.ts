@@ -1,7 +1,9 @@
 // lk-jwt-service: Deployment, environment, Service and validation.
 import { Chart, Testing } from 'cdk8s';
-import { container, env, find, has, INLINE_PROPS, K8sObject, MINIMAL_PROPS, objectIds, podSpec, synth, TEST_API_SECRET, TEST_DIGEST } from './util';
-import { LkJwt, MatrixChatProps } from '../src';
+import { container, env, find, has, INLINE_PROPS, K8sObject, MINIMAL_PROPS, objectIds, podSpec, synth, TEST_API_SECRET, TEST_DIGEST, synthErrors } from './util';
+import { LkJwt, LkJwtRelease, MatrixChatProps } from '../src';
+import { LK_JWT_IMAGE } from '../src/images';
+import { lkJwtPaths, releaseOfTag } from '../src/lk-jwt-release';
 
 /** Every variable lk-jwt-service reads (REFERENCE.md, element-hq/lk-jwt-service config.go). */
 const LK_JWT_ENV = new Set([
@@ -132,8 +134,13 @@ describe('probes, hardening and image', () => {
     });
   });
 
-  test('image pinned by the reference chart\'s digest by default', () => {
-    expect(lkJwtContainer(MINIMAL_PROPS).image).toBe(`ghcr.io/element-hq/lk-jwt-service@${DEFAULT_DIGEST}`);
+  test('image pinned by release tag 0.5.0 and the digest public pins of that tag record', () => {
+    expect(lkJwtContainer(MINIMAL_PROPS).image).toBe(`ghcr.io/element-hq/lk-jwt-service:0.5.0@${DEFAULT_DIGEST}`);
+  });
+
+  test('the default image carries a tag and a digest (a digest-less default is refused here)', () => {
+    expect(LK_JWT_IMAGE.tag).toMatch(/^[0-9]+\.[0-9]+\.[0-9]+$/);
+    expect(LK_JWT_IMAGE.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
   });
 
   test('a sha-<commit> tag with the digest cleared', () => {
@@ -166,5 +173,79 @@ describe('standalone LkJwt', () => {
     expect(env(c, 'LIVEKIT_KEY')).toEqual({ name: 'LIVEKIT_KEY', ...secretRef('sfu-keys', 'k') });
     expect(jwt.port).toBe(8080);
     expect(jwt.name).toBe('lk-jwt-service');
+  });
+});
+
+/** What lk-jwt-service v0.5.0 reads (main.go:537-632 at tag v0.5.0): no LIVEKIT_CS_API_URL_OVERRIDES yet. */
+const LK_JWT_ENV_0_5 = new Set([
+  'LIVEKIT_URL', 'LIVEKIT_KEY', 'LIVEKIT_SECRET', 'LIVEKIT_KEY_FROM_FILE', 'LIVEKIT_SECRET_FROM_FILE', 'LIVEKIT_KEY_FILE',
+  'LIVEKIT_FULL_ACCESS_HOMESERVERS', 'LIVEKIT_JWT_BIND', 'LIVEKIT_JWT_PORT', 'LIVEKIT_INSECURE_SKIP_VERIFY_TLS',
+]);
+
+describe('release: what the pinned version serves and reads', () => {
+  const V06: MatrixChatProps = { ...MINIMAL_PROPS, lkJwt: { image: { tag: '0.6.0', digest: TEST_DIGEST } } };
+  const ingressPaths = (objects: K8sObject[]) => find(objects, 'Ingress', 'matrix-ingress').spec.rules[0].http.paths
+    .filter((p: any) => p.backend.service.name === 'lk-jwt-service').map((p: any) => p.path);
+
+  test('0.5.0 (default): /sfu and /get_token routed, no /delegate_delayed_leave; env only what 0.5.0 reads', () => {
+    const objects = synth(INLINE_PROPS);
+    expect(ingressPaths(objects)).toEqual(['/sfu', '/get_token']);
+    for (const e of container(lkJwtDeployment(objects)).env) expect(LK_JWT_ENV_0_5).toContain(e.name);
+  });
+
+  test('a 0.6.0 tag: /delegate_delayed_leave routed, LIVEKIT_CS_API_URL_OVERRIDES to the homeserver Service', () => {
+    const objects = synth(V06);
+    expect(ingressPaths(objects)).toEqual(['/sfu', '/get_token', '/delegate_delayed_leave']);
+    const port = find(objects, 'Service', 'matrix-homeserver').spec.ports[0].port;
+    expect(env(container(lkJwtDeployment(objects)), 'LIVEKIT_CS_API_URL_OVERRIDES').value).toBe(`matrix.example.org=http://matrix-homeserver:${port}`);
+  });
+
+  test('the override names the server name (delegation) and follows the name prefix; no homeserver, no override', () => {
+    const objects = synth({ ...V06, serverName: 'example.org', publicHost: 'matrix.example.org', namePrefix: 'chat-' });
+    expect(env(container(lkJwtDeployment(objects, 'chat-lk-jwt-service')), 'LIVEKIT_CS_API_URL_OVERRIDES').value).toMatch(/^example\.org=http:\/\/chat-matrix-homeserver:[0-9]+$/);
+    const external = synth({ ...V06, homeserver: { enabled: false } });
+    expect(env(container(lkJwtDeployment(external)), 'LIVEKIT_CS_API_URL_OVERRIDES')).toBeUndefined();
+  });
+
+  test('release set explicitly for a tag that names none (sha-<commit>)', () => {
+    const objects = synth({ ...MINIMAL_PROPS, lkJwt: { image: { tag: 'sha-0123abc' }, release: LkJwtRelease.V0_6 } });
+    expect(ingressPaths(objects)).toContain('/delegate_delayed_leave');
+    expect(ingressPaths(synth({ ...MINIMAL_PROPS, lkJwt: { image: { tag: '0.6.0' }, release: LkJwtRelease.V0_5 } }))).toEqual(['/sfu', '/get_token']);
+  });
+
+  test('external SFU with 0.6.0: /sfu_webhook is routed publicly (the SFU posts from outside); bundled SFU: not', () => {
+    expect(lkJwtPaths(LkJwtRelease.V0_6, true)).toEqual(['/sfu', '/get_token', '/delegate_delayed_leave', '/sfu_webhook']);
+    expect(lkJwtPaths(LkJwtRelease.V0_6, false)).not.toContain('/sfu_webhook');
+    expect(lkJwtPaths(LkJwtRelease.V0_5, true)).toEqual(['/sfu', '/get_token']);
+  });
+
+  test('tags name releases: bare and v-prefixed versions, anything else none', () => {
+    expect([releaseOfTag('0.5.0'), releaseOfTag('v0.5.3'), releaseOfTag('0.6.0'), releaseOfTag('0.10.1'), releaseOfTag('1.0.0'), releaseOfTag('sha-0123abc'), releaseOfTag(undefined)])
+      .toEqual([LkJwtRelease.V0_5, LkJwtRelease.V0_5, LkJwtRelease.V0_6, LkJwtRelease.V0_6, LkJwtRelease.V0_6, undefined, undefined]);
+  });
+
+  test('refuses V0_6 with the default 0.5.0 image, and a value that is no release; the valid neighbours pass', () => {
+    expect(synthErrors({ ...MINIMAL_PROPS, lkJwt: { release: LkJwtRelease.V0_6 } })).toContain('lkJwt.release: is V0_6 while lkJwt.image is the default 0.5.0 image');
+    expect(synthErrors({ ...MINIMAL_PROPS, lkJwt: { release: 'V7' as any } })).toContain('lkJwt.release: "V7" is not an LkJwtRelease');
+    expect(synthErrors({ ...MINIMAL_PROPS, lkJwt: { release: LkJwtRelease.V0_5 } })).toBe('');
+    expect(synthErrors(V06)).toBe('');
+  });
+
+  test('standalone: homeserverUrl must be an http(s) URL and is used only by V0_6', () => {
+    const make = (props: Record<string, unknown>) => {
+      const chart = new Chart(Testing.app(), 'standalone', { namespace: 'calls' });
+      new LkJwt(chart, 'jwt', {
+        serverName: 'example.net',
+        livekitUrl: 'wss://sfu.example.net',
+        credentials: { secretName: 'sfu-keys', apiKeyKey: 'k', apiSecretKey: 's', livekitKeysKey: 'LIVEKIT_KEYS' },
+        ...props,
+      });
+      return chart;
+    };
+    expect(() => Testing.synth(make({ homeserverUrl: 'matrix-homeserver:6167' }))).toThrow(/homeserverUrl: "matrix-homeserver:6167" is not an http\(s\) URL/);
+    const v05 = container(find(Testing.synth(make({ homeserverUrl: 'http://hs:6167' })) as K8sObject[], 'Deployment', 'lk-jwt-service'));
+    expect(env(v05, 'LIVEKIT_CS_API_URL_OVERRIDES')).toBeUndefined();
+    const v06 = container(find(Testing.synth(make({ homeserverUrl: 'http://hs:6167', image: { tag: '0.6.0' } })) as K8sObject[], 'Deployment', 'lk-jwt-service'));
+    expect(env(v06, 'LIVEKIT_CS_API_URL_OVERRIDES').value).toBe('example.net=http://hs:6167');
   });
 });

@@ -15,7 +15,7 @@ describe('Gateway API routing', () => {
     const rules = route.spec.rules.map((r: any) => ({ paths: r.matches.map((m: any) => `${m.path.type} ${m.path.value}`), backends: r.backendRefs }));
     expect(rules).toEqual([
       { paths: ['PathPrefix /.well-known/matrix', 'PathPrefix /_matrix'], backends: [{ name: 'matrix-homeserver', port: 6167 }] },
-      { paths: ['PathPrefix /sfu', 'PathPrefix /get_token', 'PathPrefix /delegate_delayed_leave'], backends: [{ name: 'lk-jwt-service', port: 8080 }] },
+      { paths: ['PathPrefix /sfu', 'PathPrefix /get_token'], backends: [{ name: 'lk-jwt-service', port: 8080 }] },
       { paths: ['PathPrefix /rtc', 'PathPrefix /twirp'], backends: [{ name: 'livekit-signaling', port: 7880 }] },
     ]);
   });
@@ -28,7 +28,7 @@ describe('Gateway API routing', () => {
     });
     const route = find(objects, 'HTTPRoute', 'matrix-route');
     const paths = route.spec.rules.flatMap((r: any) => r.matches.map((m: any) => m.path.value));
-    expect(paths).toEqual(['/.well-known/matrix', '/_matrix', '/sfu', '/get_token', '/delegate_delayed_leave']);
+    expect(paths).toEqual(['/.well-known/matrix', '/_matrix', '/sfu', '/get_token']);
     expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public' }]);
   });
 
@@ -191,7 +191,7 @@ describe('bundled LiveKit on its own host', () => {
   test('the Ingress also routes /rtc and /twirp on that host, and TLS covers both names', () => {
     const ingress = find(synth(ownHost), 'Ingress', 'matrix-ingress');
     expect(ingress.spec.rules.map((r: any) => [r.host, r.http.paths.map((p: any) => p.path)])).toEqual([
-      ['matrix.example.org', ['/.well-known/matrix', '/_matrix', '/sfu', '/get_token', '/delegate_delayed_leave', '/rtc', '/twirp']],
+      ['matrix.example.org', ['/.well-known/matrix', '/_matrix', '/sfu', '/get_token', '/rtc', '/twirp']],
       ['livekit.example.org', ['/rtc', '/twirp']],
     ]);
     expect(ingress.spec.rules[1].http.paths.map((p: any) => p.backend.service)).toEqual([

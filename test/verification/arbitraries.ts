@@ -2,7 +2,7 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { AppserviceRegistration, IssuerKind, MatrixChatProps, NodeAddressSource, Routing } from '../../src';
+import { AppserviceRegistration, IssuerKind, LkJwtRelease, MatrixChatProps, NodeAddressSource, Routing } from '../../src';
 
 /** Strings that break naive YAML/TOML/env/label handling. */
 export const HOSTILE_STRINGS: readonly string[] = [
@@ -214,6 +214,9 @@ export const validProps: fc.Arbitrary<FuzzCase> = fc.record({
   const lkJwtEnabled = v.livekitMode !== 'off' && v.lkJwtEnabled;
   const scaleOut = v.livekitMode === 'bundled' ? v.scaleOut : undefined;
   const webhooks = v.webhooks && v.livekitMode === 'bundled' && !lkJwtEnabled ? { ...v.webhooks, enabled: false } : v.webhooks;
+  // Webhooks need lk-jwt-service 0.6.0 (/sfu_webhook); a generated tag may name any release, so the release is set.
+  const lkJwtRelease = webhooks?.enabled && v.livekitMode === 'bundled' ? LkJwtRelease.V0_6 : LkJwtRelease.V0_5;
+  const lkJwtImage = lkJwtRelease === LkJwtRelease.V0_6 && v.images[2].tag === undefined && v.images[2].digest === undefined ? { ...v.images[2], tag: '0.6.0' } : v.images[2];
   const placement = (i: number, app: string) => ({
     priorityClassName: v.placement[i].priorityClassName,
     topologySpreadConstraints: v.placement[i].spread ? spreadFor(`${prefix}${app}`) : undefined,
@@ -271,7 +274,7 @@ export const validProps: fc.Arbitrary<FuzzCase> = fc.record({
         meshSidecarOptOut: v.meshSidecarOptOut,
         ...placement(1, 'livekit'),
       },
-    lkJwt: { enabled: lkJwtEnabled, image: v.images[2], insecureSkipVerifyTls: v.insecure, resources: v.resources[2], serverNameAddress: v.serverNameAddress, ...placement(2, 'lk-jwt-service') },
+    lkJwt: { enabled: lkJwtEnabled, image: lkJwtImage, release: lkJwtRelease, insecureSkipVerifyTls: v.insecure, resources: v.resources[2], serverNameAddress: v.serverNameAddress, ...placement(2, 'lk-jwt-service') },
     networkPolicy: {
       enabled: v.networkPolicy,
       // Refused with host-network SFUs sending webhooks (their node addresses match no selector).

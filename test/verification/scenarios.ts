@@ -34,6 +34,8 @@ const SERVER = 'matrix.example.org';
 const EXISTING_TOKEN = { registrationTokenExistingSecret: { name: 'matrix-registration', key: 'token' } };
 const EXISTING_KEYS = { keys: { existingSecret: { name: 'livekit-credentials' } } };
 const INLINE_KEYS = { keys: { apiKey: INLINE.apiKey, apiSecret: INLINE.apiSecret } };
+/** lk-jwt-service 0.6.0, the first release serving /sfu_webhook (by tag: no public digest of it is known). */
+const LK_JWT_0_6 = { image: { tag: '0.6.0' } };
 const TURN = { enabled: true, domain: 'turn.example.org', tls: { existingSecret: 'turn-tls', certKey: 'cert.pem', keyKey: 'key.pem' } };
 
 /** Inline secret values set in the props (what must never leave a Secret). */
@@ -223,6 +225,7 @@ export const SCENARIOS: readonly Scenario[] = [
       webhooks: { enabled: true, urls: ['https://hooks.example.org/livekit?source=chat'] },
       metrics: { enabled: true, port: 16789, serviceMonitor: { enabled: true, interval: '15s', labels: { release: 'kube-prometheus-stack' } } },
     },
+    lkJwt: LK_JWT_0_6,
   }),
   scenario('scheduling (priority, spread, node selector, tolerations, affinity)', {
     serverName: SERVER,
@@ -283,7 +286,7 @@ export const SCENARIOS: readonly Scenario[] = [
       topologySpreadConstraints: spread('sink-livekit'),
       terminationGracePeriodSeconds: 10800,
     },
-    lkJwt: { serverNameAddress: '2001:db8::53', insecureSkipVerifyTls: true, priorityClassName: 'chat-critical' },
+    lkJwt: { ...LK_JWT_0_6, serverNameAddress: '2001:db8::53', insecureSkipVerifyTls: true, priorityClassName: 'chat-critical' },
     networkPolicy: { ingressControllerNamespace: 'envoy-gateway-system' },
     routing: Routing.gatewayApi({ parentRefs: [{ name: 'public', namespace: 'envoy-gateway-system', sectionName: 'https' }] }),
     scheduling: SCHEDULING,
@@ -302,7 +305,7 @@ export const SCENARIOS: readonly Scenario[] = [
       priorityClassName: 'media-high',
       topologySpreadConstraints: spread('so-livekit'),
     },
-    lkJwt: { serverNameAddress: '10.96.12.34' },
+    lkJwt: { ...LK_JWT_0_6, serverNameAddress: '10.96.12.34' },
     routing: GATEWAY,
     scheduling: SCHEDULING,
   }),
@@ -324,6 +327,23 @@ export const SCENARIOS: readonly Scenario[] = [
     wellKnown: { routeOnServerName: false },
     homeserver: { ...EXISTING_TOKEN, grantAdminToFirstUser: true },
     livekit: { ...EXISTING_KEYS, publicUrl: 'wss://livekit.example.org' },
+    routing: GATEWAY,
+  }),
+  scenario('Element Web on its own host (apex delegation, Ingress with TLS, tight network policies)', {
+    serverName: 'example.org',
+    publicHost: SERVER,
+    homeserver: EXISTING_TOKEN,
+    livekit: EXISTING_KEYS,
+    elementWeb: { host: 'chat.example.org', brand: 'Example Chat' },
+    ingress: { tls: { enabled: true, clusterIssuer: 'letsencrypt' } },
+    networkPolicy: { ingressControllerNamespace: 'ingress-nginx' },
+  }),
+  scenario('Element Web with Gateway API and lk-jwt-service 0.6.0', {
+    serverName: SERVER,
+    homeserver: EXISTING_TOKEN,
+    livekit: EXISTING_KEYS,
+    lkJwt: LK_JWT_0_6,
+    elementWeb: { host: 'chat.example.org' },
     routing: GATEWAY,
   }),
   scenario('apex delegation (Gateway API), well-known routed on the server name', {

@@ -3,8 +3,8 @@
  * the files each one reads and the directories it writes when it starts, derived from the
  * synthesized config, and what a missing or unreadable one does. Read from the programs' source
  * at the pinned versions: Tuwunel v1.9.0 (matrix-construct/tuwunel), LiveKit v1.13.5
- * (livekit/livekit), lk-jwt-service (element-hq/lk-jwt-service; the pinned digest maps to no
- * tag we can resolve offline, and v0.5.0 and main of July 2026 read the same files).
+ * (livekit/livekit), lk-jwt-service (element-hq/lk-jwt-service; pinned 0.5.0, and v0.5.0 and main
+ * of July 2026 read the same files), Element Web v1.12.27 (element-hq/element-web).
  */
 import { parse as parseYaml } from 'yaml';
 import { tuwunelEnvKey } from './allow-lists';
@@ -239,7 +239,7 @@ const LK_JWT_EXIT = 'log.Fatal: the process exits 1 (config.go readKeySecret)';
 export const LK_JWT_MODEL: ProgramModel = {
   program: 'lk-jwt-service',
   repository: 'lk-jwt-service',
-  version: 'digest sha256:29918567… (source read at v0.5.0 and main)',
+  version: '0.5.0 by tag and digest sha256:29918567… (source read at v0.5.0 and main)',
   needs(view) {
     const reads: PathNeed[] = [];
     const problems: string[] = [];
@@ -288,8 +288,44 @@ export const KUBECTL_MODEL: ProgramModel = {
   },
 };
 
+const NGINX_EXIT = 'the entrypoint script or nginx fails and the container exits (docker-entrypoint.sh runs under set -e; nginx refuses to start without its temp and pid paths)';
+
+/**
+ * Element Web (nginxinc/nginx-unprivileged:alpine-slim base, element-hq/element-web apps/web/Dockerfile).
+ * At start the nginx image's entrypoint renders /etc/nginx/templates/*.template into /etc/nginx/conf.d
+ * (20-envsubst-on-templates.sh); Element's 18-load-element-modules.sh copies /app/config*.json to
+ * /tmp/element-web-config (served as /config.json by default.conf.template); nginx-unprivileged keeps
+ * its pid and client/proxy temp files in /tmp; releases before v1.11.97 (nginx:alpine-slim) use
+ * /var/cache/nginx. The static client under /app and the templates ship in the image.
+ */
+export const ELEMENT_WEB_MODEL: ProgramModel = {
+  program: 'element-web (nginx)',
+  repository: 'element-web',
+  version: 'v1.12.27 (docker/ and apps/web/docker/ of element-hq/element-web)',
+  needs(view) {
+    const problems: string[] = [];
+    if (view.env('ELEMENT_WEB_PORT') === undefined || Number(view.env('ELEMENT_WEB_PORT')) < 1024) {
+      problems.push('env ELEMENT_WEB_PORT is unset or below 1024: the template listens on it (default 80), which a non-root nginx cannot bind');
+    }
+    const reads: PathNeed[] = [
+      { path: '/app/config.json', source: 'docker-entrypoint.d/18-load-element-modules.sh (cp /app/config*.json)', consequence: `the copy finds no config and Element Web falls back to its built-in defaults (no homeserver set); ${NGINX_EXIT}` },
+    ];
+    const writes: PathNeed[] = [
+      { path: '/tmp', source: 'nginx-unprivileged pid and temp paths; /tmp/element-web-config', directory: true, consequence: NGINX_EXIT },
+      { path: '/etc/nginx/conf.d', source: '20-envsubst-on-templates.sh output directory', directory: true, consequence: `no server block is rendered, so nginx serves nothing on ELEMENT_WEB_PORT; ${NGINX_EXIT}` },
+      { path: '/var/cache/nginx', source: 'nginx:alpine-slim temp paths (releases before v1.11.97)', directory: true, consequence: NGINX_EXIT },
+    ];
+    const imageFiles: PathNeed[] = [
+      { path: '/app/index.html', source: 'image (COPY of the webapp to /app)', consequence: 'the client itself is hidden: every page is a 404' },
+      { path: '/etc/nginx/templates/default.conf.template', source: 'image (COPY of the templates)', consequence: 'no server block is rendered' },
+      { path: '/docker-entrypoint.d/18-load-element-modules.sh', source: 'image (COPY of the entrypoint scripts)', consequence: '/config.json is never copied to where nginx serves it' },
+    ];
+    return { reads, writes, imageFiles, problems };
+  },
+};
+
 /** Every program the stack runs. A container whose image is none of these fails the invariant. */
-export const STARTUP_MODELS: readonly ProgramModel[] = [TUWUNEL_MODEL, LIVEKIT_MODEL, LK_JWT_MODEL, KUBECTL_MODEL];
+export const STARTUP_MODELS: readonly ProgramModel[] = [TUWUNEL_MODEL, LIVEKIT_MODEL, LK_JWT_MODEL, KUBECTL_MODEL, ELEMENT_WEB_MODEL];
 
 /** The model for an image, by its repository's last path segment (registry mirrors keep it). */
 export function modelForImage(image: unknown): ProgramModel | undefined {
