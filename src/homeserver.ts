@@ -252,6 +252,8 @@ export class Homeserver extends Construct {
           },
         },
         volumeClaimTemplates: claimTemplates,
+        // Explicit, so a GitOps prune or a scale to 0 of the StatefulSet never deletes the database claim.
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       },
     });
   }
