@@ -198,7 +198,7 @@ export class Homeserver extends Construct {
     this.configToml = serializeTuwunelConfig(problems, tuwunelConfig(settings), settings.scope.prefix);
     this.configMap = configMapOf(this, settings.configName, settings.labels, TUWUNEL_PATHS.configFile, this.configToml);
     if (settings.inlineToken !== undefined) {
-      this.secret = opaqueSecretOf(this, settings.tokenSecretName, settings.labels, { [TUWUNEL_PATHS.tokenKey]: settings.inlineToken });
+      this.secret = opaqueSecretOf(this, settings.tokenSecretName, settings.labels, { [TUWUNEL_PATHS.tokenKey]: settings.inlineToken }, settings.pruneProtection);
     }
     this.statefulSet = this.createWorkload(problems, settings);
     this.service = httpServiceOf(this, settings, settings.port);

@@ -144,6 +144,12 @@ export interface MatrixChatProps {
    * @default none
    */
   readonly labels?: Record<string, string>;
+
+  /**
+   * Annotate the objects that hold data or inline secrets (the claims the stack creates, the inline Secrets) so Argo CD and Flux never prune them.
+   * @default true
+   */
+  readonly gitOpsPruneProtection?: boolean;
 }
 
 /** MatrixChat's props with every default applied: what validation and the wiring read. */
@@ -185,7 +191,7 @@ function resolveMatrixChat(props: MatrixChatProps): MatrixChatResolved {
     networkPoliciesEnabled: props.networkPolicy?.enabled ?? true,
     gatewayApi,
     ingressEnabled: !gatewayApi && (props.ingress?.enabled ?? true),
-    shared: { namePrefix: props.namePrefix, labels: props.labels, scheduling: props.scheduling, imagePullSecrets: props.imagePullSecrets },
+    shared: { namePrefix: props.namePrefix, labels: props.labels, scheduling: props.scheduling, imagePullSecrets: props.imagePullSecrets, gitOpsPruneProtection: props.gitOpsPruneProtection },
     livekitPublicUrl: props.livekit?.publicUrl ?? (livekitBundled ? `wss://${publicHost}` : undefined),
     livekitHost: livekitUrlHost !== undefined && livekitUrlHost !== publicHost ? livekitUrlHost : undefined,
     ingressNamespace: props.networkPolicy?.ingressControllerNamespace,
