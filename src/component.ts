@@ -44,7 +44,9 @@ export function configMapOf(scope: Construct, name: string, labels: Record<strin
 }
 
 /** An Opaque Secret of the given UTF-8 values (`annotations`: the GitOps no-prune ones, as inline secrets exist nowhere else). */
-export function opaqueSecretOf(scope: Construct, name: string, labels: Record<string, string>, values: Record<string, string>, annotations?: Record<string, string>): k8s.KubeSecret {
+export function opaqueSecretOf(
+  scope: Construct, name: string, labels: Record<string, string>, values: Record<string, string>, annotations?: Record<string, string>,
+): k8s.KubeSecret {
   const data = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')]));
   return new k8s.KubeSecret(scope, 'secret', { metadata: { name, labels, annotations }, type: 'Opaque', data });
 }

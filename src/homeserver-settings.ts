@@ -3,10 +3,12 @@ import { Duration, Size } from 'cdk8s';
 import { AppserviceRegistration, checkAppservices, resolveAppservices } from './appservices';
 import { ResolvedComponent, resolveComponent } from './component';
 import type { HomeserverProps } from './homeserver';
+import { ResolvedBackup, checkBackup, resolveBackup } from './homeserver-backup';
 import { TUWUNEL_IMAGE, checkImage } from './images';
 import { BASE_NAMES, MAX_STATEFULSET_NAME_LENGTH, prefixed } from './names';
 import { checkComponentProps, checkPlacement } from './pod';
 import { ResourceDefaults } from './resources';
+import { ResolvedSnapshots, checkSnapshots, resolveSnapshots } from './snapshot-schedule';
 import { TUWUNEL_PATHS } from './tuwunel-config';
 import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, isQuantity, parseUrl, show } from './validation';
 
@@ -46,6 +48,8 @@ export interface HomeserverResolved extends ResolvedComponent<HomeserverProps> {
   readonly sharedSecretSource?: { readonly name: string; readonly key: string };
   /** Whole seconds of the startup window; undefined when `startupTimeout` cannot be read (reported). */
   readonly startupTimeoutSeconds?: number;
+  readonly backup: ResolvedBackup;
+  readonly snapshots: ResolvedSnapshots;
 }
 
 /** Long enough for an in-place database migration of a large server (the reference chart allows hours too). */
@@ -87,6 +91,8 @@ export function resolveHomeserver(props: HomeserverProps): HomeserverResolved {
       ? { name: props.registrationSharedSecretExistingSecret.name, key: props.registrationSharedSecretExistingSecret.key }
       : undefined,
     startupTimeoutSeconds: durationSeconds(props.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT),
+    backup: resolveBackup(props),
+    snapshots: resolveSnapshots(props),
   };
 }
 
@@ -118,6 +124,8 @@ export function checkHomeserver(problems: Problems, s: HomeserverResolved, p: st
   checkAppservices(problems, s.appservices, p);
   checkAdmins(problems, s, p);
   checkStartupTimeout(problems, s, p);
+  checkBackup(problems, s, p);
+  checkSnapshots(problems, s, p);
   if (!s.scope.parentValidated && s.props.publicHost !== undefined) checkPublicHost(problems, s.props.publicHost, 'publicHost');
   const shared = s.props.registrationSharedSecretExistingSecret;
   if (shared !== undefined) {
