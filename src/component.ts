@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ImageDefaults, ImageProps, imageReference } from './images';
 import { prefixed, recommendedLabels, selectorLabels } from './names';
 import { ComponentProps } from './pod';
+import { pruneProtectionAnnotations } from './prune-protection';
 import { serviceIpFamilySpec } from './service-ip-families';
 import { ValidationScope, scopeOf } from './validation-scope';
 
@@ -18,6 +19,8 @@ export interface ResolvedComponent<P> {
   readonly selectorLabels: Record<string, string>;
   /** The image reference the container runs. */
   readonly image: string;
+  /** GitOps no-prune annotations for the objects holding data or inline secrets; undefined when opted out. */
+  readonly pruneProtection?: Record<string, string>;
 }
 
 /** The identity of a component from its props: `baseName` before namePrefix, the `app.kubernetes.io` name and component. */
@@ -32,6 +35,7 @@ export function resolveComponent<P extends ComponentProps & { readonly image?: I
     labels: recommendedLabels(appName, component, name, props.labels),
     selectorLabels: selectorLabels(name),
     image: imageReference(props.image, image),
+    pruneProtection: pruneProtectionAnnotations(props.gitOpsPruneProtection),
   };
 }
 
@@ -40,10 +44,12 @@ export function configMapOf(scope: Construct, name: string, labels: Record<strin
   return new k8s.KubeConfigMap(scope, 'config', { metadata: { name, labels }, data: { [file]: text } });
 }
 
-/** An Opaque Secret of the given UTF-8 values. */
-export function opaqueSecretOf(scope: Construct, name: string, labels: Record<string, string>, values: Record<string, string>): k8s.KubeSecret {
+/** An Opaque Secret of the given UTF-8 values (`annotations`: the GitOps no-prune ones, as inline secrets exist nowhere else). */
+export function opaqueSecretOf(
+  scope: Construct, name: string, labels: Record<string, string>, values: Record<string, string>, annotations?: Record<string, string>,
+): k8s.KubeSecret {
   const data = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')]));
-  return new k8s.KubeSecret(scope, 'secret', { metadata: { name, labels }, type: 'Opaque', data });
+  return new k8s.KubeSecret(scope, 'secret', { metadata: { name, labels, annotations }, type: 'Opaque', data });
 }
 
 /** A ClusterIP Service whose one `http` port maps onto the same container port. */

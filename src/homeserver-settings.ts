@@ -3,11 +3,13 @@ import { Duration, Size } from 'cdk8s';
 import { AppserviceRegistration, checkAppservices, resolveAppservices } from './appservices';
 import { ResolvedComponent, resolveComponent } from './component';
 import type { HomeserverProps } from './homeserver';
+import { ResolvedBackup, checkBackup, resolveBackup } from './homeserver-backup';
 import { ResolvedFeatures, checkFeatures, resolveFeatures } from './homeserver-features';
 import { TUWUNEL_IMAGE, checkImage } from './images';
 import { BASE_NAMES, MAX_STATEFULSET_NAME_LENGTH, prefixed } from './names';
 import { checkComponentProps, checkPlacement } from './pod';
 import { ResourceDefaults } from './resources';
+import { ResolvedSnapshots, checkSnapshots, resolveSnapshots } from './snapshot-schedule';
 import { TUWUNEL_PATHS } from './tuwunel-config';
 import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, isQuantity, parseUrl, show } from './validation';
 
@@ -49,6 +51,8 @@ export interface HomeserverResolved extends ResolvedComponent<HomeserverProps> {
   readonly startupTimeoutSeconds?: number;
   /** SSO, client IP, discovery, previews, presence, logging and listeners (homeserver-features.ts). */
   readonly features: ResolvedFeatures;
+  readonly backup: ResolvedBackup;
+  readonly snapshots: ResolvedSnapshots;
 }
 
 /** Long enough for an in-place database migration of a large server (the reference chart allows hours too). */
@@ -91,6 +95,8 @@ export function resolveHomeserver(props: HomeserverProps): HomeserverResolved {
       : undefined,
     startupTimeoutSeconds: durationSeconds(props.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT),
     features: resolveFeatures(props),
+    backup: resolveBackup(props),
+    snapshots: resolveSnapshots(props),
   };
 }
 
@@ -123,6 +129,8 @@ export function checkHomeserver(problems: Problems, s: HomeserverResolved, p: st
   checkAdmins(problems, s, p);
   checkStartupTimeout(problems, s, p);
   checkFeatures(problems, s.features, p);
+  checkBackup(problems, s, p);
+  checkSnapshots(problems, s, p);
   if (!s.scope.parentValidated && s.props.publicHost !== undefined) checkPublicHost(problems, s.props.publicHost, 'publicHost');
   const shared = s.props.registrationSharedSecretExistingSecret;
   if (shared !== undefined) {

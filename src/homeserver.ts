@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { AppserviceRegistration, appserviceTokenEnv } from './appservices';
 import { configMapOf, httpServiceOf, opaqueSecretOf } from './component';
 import { configHash } from './config-hash';
+import { HomeserverBackupProps, backupClaimOf, backupPodParts } from './homeserver-backup';
 import { ssoSecretVolumes } from './homeserver-features';
 import { HomeserverFeatureSettings } from './homeserver-options';
 import { DEFAULT_STARTUP_TIMEOUT, HomeserverResolved, STARTUP_PROBE_PERIOD_SECONDS, checkHomeserver, resolveHomeserver } from './homeserver-settings';
@@ -16,6 +17,7 @@ import { ComponentProps, PodPlacementProps, apiObjectsOf, commonPodSpec, placeme
 import { resourceRequirements } from './resources';
 import { SecretKeyReference } from './secret-key-reference';
 import { SECRET_FILE_MODE, containerSecurityContext, podSecurityContext } from './security-context';
+import { HomeserverSnapshotProps, snapshotScheduleOf } from './snapshot-schedule';
 import { tuwunelStartupCheck } from './startup-guard';
 import { TUWUNEL_PATHS, serializeTuwunelConfig, tuwunelConfig } from './tuwunel-config';
 import { Problems, reportProblems } from './validation';
@@ -150,6 +152,18 @@ export interface HomeserverSettings extends PodPlacementProps, HomeserverFeature
    * @default Duration.hours(6)
    */
   readonly startupTimeout?: Duration;
+
+  /**
+   * Online database backups by Tuwunel itself, into a claim of their own, on an interval.
+   * @default no backups
+   */
+  readonly backup?: HomeserverBackupProps;
+
+  /**
+   * Scheduled CSI snapshots of the database and backup claims through an installed backube snapscheduler.
+   * @default no SnapshotSchedule
+   */
+  readonly snapshots?: HomeserverSnapshotProps;
 }
 
 /** Props of a standalone `Homeserver`. */
@@ -189,6 +203,10 @@ export class Homeserver extends Construct {
   public readonly statefulSet: k8s.KubeStatefulSet;
   /** ClusterIP Service in front of the homeserver. */
   public readonly service: k8s.KubeService;
+  /** The claim the online backups go to, when backups are on and no existing claim is used. */
+  public readonly backupClaim?: k8s.KubePersistentVolumeClaim;
+  /** The snapscheduler SnapshotSchedule, when snapshots are on. */
+  public readonly snapshotSchedule?: ApiObject;
 
   constructor(scope: Construct, id: string, props: HomeserverProps) {
     super(scope, id);
@@ -205,10 +223,13 @@ export class Homeserver extends Construct {
     this.configToml = serializeTuwunelConfig(problems, global, settings.scope.prefix);
     this.configMap = configMapOf(this, settings.configName, settings.labels, TUWUNEL_PATHS.configFile, this.configToml);
     if (settings.inlineToken !== undefined) {
-      this.secret = opaqueSecretOf(this, settings.tokenSecretName, settings.labels, { [TUWUNEL_PATHS.tokenKey]: settings.inlineToken });
+      const token = { [TUWUNEL_PATHS.tokenKey]: settings.inlineToken };
+      this.secret = opaqueSecretOf(this, settings.tokenSecretName, settings.labels, token, settings.pruneProtection);
     }
     this.statefulSet = this.createWorkload(problems, settings);
     this.service = httpServiceOf(this, settings, settings.port);
+    this.backupClaim = backupClaimOf(this, settings);
+    this.snapshotSchedule = snapshotScheduleOf(this, settings);
     reportProblems(this, problems);
   }
 
@@ -225,6 +246,7 @@ export class Homeserver extends Construct {
       failureThreshold,
     });
     const { volumes, mounts, claimTemplates } = storage(s);
+    const backup = backupPodParts(s);
     return new k8s.KubeStatefulSet(this, 'statefulset', {
       metadata: { name: s.name, labels: s.labels },
       spec: {
@@ -241,12 +263,13 @@ export class Homeserver extends Construct {
             ...commonPodSpec(s.props),
             ...placementPodSpec(s.props),
             securityContext: podSecurityContext(true),
+            shareProcessNamespace: backup.shareProcessNamespace,
             containers: [{
               name: 'tuwunel',
               image: s.image,
               env: [{ name: 'TUWUNEL_CONFIG', value: `${TUWUNEL_PATHS.configDir}/${TUWUNEL_PATHS.configFile}` }, ...appserviceTokenEnv(s.appservices)],
               ports: [{ name: 'http', containerPort: s.port, protocol: 'TCP' }],
-              volumeMounts: mounts,
+              volumeMounts: [...mounts, ...backup.mounts],
               // Tuwunel migrates its database in place before it listens: the startup window
               // (startupTimeout) is long, and liveness and readiness only start after it succeeds.
               startupProbe: probe(startupFailureThreshold(s), STARTUP_PROBE_PERIOD_SECONDS),
@@ -254,11 +277,13 @@ export class Homeserver extends Construct {
               livenessProbe: probe(6, 20),
               resources: resourceRequirements(problems, `${s.scope.prefix}resources`, s.props.resources, s.resourceDefaults),
               securityContext: containerSecurityContext(),
-            }],
-            volumes,
+            }, ...backup.containers],
+            volumes: [...volumes, ...backup.volumes],
           },
         },
         volumeClaimTemplates: claimTemplates,
+        // Explicit, so a GitOps prune or a scale to 0 of the StatefulSet never deletes the database claim.
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       },
     });
   }

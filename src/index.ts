@@ -38,3 +38,5 @@ export type { SecretKeyReference } from './secret-key-reference';
 export type { AppserviceNamespace, AppserviceRegistration, AppserviceTokensSecret } from './appservices';
 export { HelmValues, propsFromHelmValues } from './helm-values';
 export type { HelmValuesMapping } from './helm-values';
+export type { HomeserverBackupProps } from './homeserver-backup';
+export type { HomeserverSnapshotProps, SnapshotRetentionProps } from './snapshot-schedule';

@@ -221,7 +221,7 @@ export class LiveKit extends Construct {
       LIVEKIT_KEYS: s.inlineKeys,
       LIVEKIT_API_KEY: s.props.keys!.apiKey!,
       LIVEKIT_API_SECRET: s.props.keys!.apiSecret!,
-    });
+    }, s.pruneProtection);
   }
 
   private containerPorts(s: LiveKitResolved): k8s.ContainerPort[] {

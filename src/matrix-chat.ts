@@ -175,6 +175,12 @@ export interface MatrixChatProps extends ServiceIpFamilyProps {
    * @default none
    */
   readonly labels?: Record<string, string>;
+
+  /**
+   * Annotate the objects that hold data or inline secrets (the claims the stack creates, the inline Secrets) so Argo CD and Flux never prune them.
+   * @default true
+   */
+  readonly gitOpsPruneProtection?: boolean;
 }
 
 function resolveMatrixChat(props: MatrixChatProps): MatrixChatResolved {
@@ -210,6 +216,7 @@ function resolveMatrixChat(props: MatrixChatProps): MatrixChatResolved {
       imagePullSecrets: props.imagePullSecrets,
       ipFamilyPolicy: props.ipFamilyPolicy,
       ipFamilies: props.ipFamilies,
+      gitOpsPruneProtection: props.gitOpsPruneProtection,
     },
     livekitPublicUrl: props.livekit?.publicUrl ?? (livekitBundled ? `wss://${publicHost}` : undefined),
     livekitHost: livekitUrlHost !== undefined && livekitUrlHost !== publicHost ? livekitUrlHost : undefined,

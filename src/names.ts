@@ -12,6 +12,8 @@ export const BASE_NAMES = {
   homeserverConfig: 'matrix-homeserver-config',
   homeserverSecret: 'matrix-homeserver-secret',
   homeserverPolicy: 'matrix-homeserver-policy',
+  homeserverBackup: 'matrix-homeserver-backup',
+  homeserverSnapshots: 'matrix-homeserver-snaps',
   livekit: 'livekit',
   livekitConfig: 'livekit-config',
   livekitSecret: 'livekit-secret',

@@ -51,6 +51,12 @@ export interface ComponentProps extends ServiceIpFamilyProps {
    * @default none
    */
   readonly imagePullSecrets?: string[];
+
+  /**
+   * Annotate the objects that hold data or inline secrets (the claims the stack creates, the inline Secrets) so Argo CD and Flux never prune them: a commit that drops them from Git leaves them in the cluster.
+   * @default true
+   */
+  readonly gitOpsPruneProtection?: boolean;
 }
 
 /** Per-component pod placement: priority and spreading. */
@@ -121,6 +127,9 @@ export function checkComponentProps(problems: Problems, props: ComponentProps): 
   checkLabels(problems, 'labels', props.labels);
   checkLabels(problems, 'scheduling.nodeSelector', props.scheduling?.nodeSelector);
   checkServiceIpFamilies(problems, props);
+  if (props.gitOpsPruneProtection !== undefined && typeof props.gitOpsPruneProtection !== 'boolean') {
+    problems.add('gitOpsPruneProtection', `${show(props.gitOpsPruneProtection)} is not true or false`, 'whether Argo CD and Flux may prune the database claims and inline Secrets would be guessed', 'use true (the default) or false');
+  }
   (props.imagePullSecrets ?? []).forEach((name, index) => {
     if (!isObjectName(name)) {
       problems.add(`imagePullSecrets[${index}]`, `${show(name)} is not a valid Secret name`, 'the API server rejects the pod spec', 'name an existing Secret of type kubernetes.io/dockerconfigjson');

@@ -1,5 +1,6 @@
 // Tuwunel's `tuwunel.toml` built as data from the homeserver settings, and the paths the pod mounts it at.
 import { appserviceConfig } from './appservices';
+import { backupConfig } from './homeserver-backup';
 import { featureConfig, wellKnownFeatureConfig } from './homeserver-features';
 import type { HomeserverResolved } from './homeserver-settings';
 import { Problems } from './validation';
@@ -46,6 +47,7 @@ export function tuwunelConfig(s: HomeserverResolved): Record<string, unknown> {
       // registered yet must not keep the server down: the grant is retried at the next start.
       admin_execute_errors_ignore: true,
     } : {}),
+    ...backupConfig(s.backup),
     max_request_size: s.maxRequestSize,
     allow_federation: s.allowFederation,
     ...featureConfig(s.features),

@@ -68,7 +68,7 @@ describe('typos in MatrixChatProps', () => {
     const lines = problemLines(synthErrors({ ...MINIMAL_PROPS, wellKnown: { somethingElse: true } } as any));
     expect(lines).toContain(`wellKnown.somethingElse: ${UNKNOWN}; the value is ignored and the default applies. Fix: remove it, or use one of the props known under wellKnown: routeOnServerName.`);
     const top = problemLines(synthErrors({ ...MINIMAL_PROPS, zzzzzzzzzz: 1 } as any)).find((line) => line.startsWith('zzzzzzzzzz:'));
-    expect(top).toMatch(/Fix: remove it, or use one of the props known at the top level: elementWeb, homeserver, imagePullSecrets, .*, wellKnown\.$/);
+    expect(top).toMatch(/Fix: remove it, or use one of the props known at the top level: elementWeb, gitOpsPruneProtection, homeserver, imagePullSecrets, .*, wellKnown\.$/);
   });
 
   test('an unknown key set to undefined is still a typo', () => {

@@ -20,6 +20,10 @@ export const TUWUNEL_GLOBAL_KEYS: readonly string[] = [
   'grant_admin_to_first_user',
   'admin_execute',
   'admin_execute_errors_ignore',
+  // tuwunel v1.9.0 src/core/config/mod.rs:197-215 (backup path, backups to keep), 3168-3176 (run on SIGUSR2)
+  'database_backup_path',
+  'database_backups_to_keep',
+  'admin_signal_execute',
   'max_request_size',
   'allow_federation',
   'trusted_servers',

@@ -15,10 +15,11 @@ import {
   TUWUNEL_GLOBAL_KEYS, keyPaths, matchesAny, tuwunelEnvKey,
 } from './allow-lists';
 import { CRD_MODEL_FILES, validateCrds } from './crd-models';
+import { CRD_SCHEMAS, crdSchemaProblems } from './crd-schemas';
 import { PodTemplate, commandLine, containerPorts, findPort, podTemplates, programOf, quantity, ref, selectorMatches, strings } from './k8s';
 import { mountedFilesReadable } from './kubelet';
 import { Scenario } from './scenarios';
-import { startupFiles } from './startup-model';
+import { BUSYBOX_MODEL, modelForImage, startupFiles } from './startup-model';
 import { K8sObject, synth, toYaml } from '../util';
 
 // smol-toml ships CommonJS beside its ES module build; its types only declare the latter (as in src/homeserver.ts).
@@ -55,10 +56,10 @@ export const CORE_MODELS: Record<string, ModelClass> = {
 
 /**
  * The CRDs the stack emits on purpose. Extension point: a kind added here is validated with its
- * `@kubernetes-models/*` class when `crd-models.ts` names one, and otherwise checked for
- * apiVersion/kind/metadata.name only. Any other kind fails the schema invariant.
+ * `@kubernetes-models/*` class when `crd-models.ts` names one, or against the CRD's own schema
+ * kept as data when `crd-schemas.ts` holds it. Any other kind fails the schema invariant.
  */
-export const DELIBERATE_CRDS: readonly string[] = Object.keys(CRD_MODEL_FILES);
+export const DELIBERATE_CRDS: readonly string[] = [...Object.keys(CRD_MODEL_FILES), ...Object.keys(CRD_SCHEMAS)];
 
 export const schema: Invariant = (objects) => {
   const messages: string[] = [];
@@ -76,6 +77,8 @@ export const schema: Invariant = (objects) => {
       } catch (error) {
         messages.push(`${ref(o)}: does not match the ${o.apiVersion} ${o.kind} schema: ${(error as Error).message}`);
       }
+    } else if (CRD_SCHEMAS[key]) {
+      for (const problem of crdSchemaProblems(o, CRD_SCHEMAS[key])) messages.push(`${ref(o)}: does not match the ${o.apiVersion} ${o.kind} schema: ${problem}`);
     } else if (DELIBERATE_CRDS.includes(key)) {
       crds.push(o);
     } else {
@@ -127,6 +130,7 @@ function configuredFiles(pod: PodTemplate, container: any, configMaps: Map<strin
         if (typeof global.registration_token_file === 'string') files.push({ source: `${key} global.registration_token_file`, path: global.registration_token_file });
         if (typeof global.database_path === 'string') files.push({ source: `${key} global.database_path`, path: global.database_path, writable: true, directory: true });
         if (typeof global.appservice_dir === 'string') files.push({ source: `${key} global.appservice_dir`, path: global.appservice_dir, directory: true });
+        if (typeof global.database_backup_path === 'string') files.push({ source: `${key} global.database_backup_path`, path: global.database_backup_path, writable: true, directory: true });
       } else if (key.endsWith('.yaml') || key.endsWith('.yml')) {
         let config: any;
         try { config = parseYaml(text) ?? {}; } catch { continue; }
@@ -543,8 +547,9 @@ export const references: Invariant = (objects, scenario) => {
         if (s.configMap) checkRef(`${where} volume ${v.name}`, 'ConfigMap', s.configMap.name, undefined, !!s.configMap.optional);
         if (s.secret) checkRef(`${where} volume ${v.name}`, 'Secret', s.secret.name, undefined, !!s.secret.optional);
       }
-      if (v.persistentVolumeClaim && !scenario.existingClaims.includes(v.persistentVolumeClaim.claimName)) {
-        messages.push(`${where} volume ${v.name}: references PersistentVolumeClaim/${v.persistentVolumeClaim.claimName}, which the user did not declare`);
+      const claimName = v.persistentVolumeClaim?.claimName;
+      if (claimName !== undefined && !scenario.existingClaims.includes(claimName) && !byKind('PersistentVolumeClaim').some((c) => c.metadata.name === claimName)) {
+        messages.push(`${where} volume ${v.name}: references PersistentVolumeClaim/${claimName}, which is neither in the stack nor declared by the user`);
       }
     }
     for (const alias of pod.spec.hostAliases ?? []) {
@@ -581,6 +586,20 @@ export const references: Invariant = (objects, scenario) => {
           messages.push(`${where} container ${c.name}: ${listener.source} listens on ${listener.protocol} ${listener.port}, which is not a declared container port`);
         }
       }
+    }
+  }
+  // A SnapshotSchedule must select claims of the stack, and never every claim of the namespace.
+  const claimLabels = [
+    ...byKind('PersistentVolumeClaim').map((c) => c.metadata?.labels ?? {}),
+    // The StatefulSet controller gives each claim of a template its labels plus the selector's (stateful_set_utils.go getPersistentVolumeClaims).
+    ...byKind('StatefulSet').flatMap((s) => (s.spec?.volumeClaimTemplates ?? []).map((t: any) => ({ ...t.metadata?.labels, ...s.spec?.selector?.matchLabels }))),
+  ];
+  for (const schedule of byKind('SnapshotSchedule')) {
+    const selector = schedule.spec?.claimSelector;
+    if (Object.keys(selector?.matchLabels ?? {}).length === 0 && (selector?.matchExpressions ?? []).length === 0) {
+      messages.push(`${ref(schedule)}: claimSelector is empty, so it snapshots every claim of the namespace`);
+    } else if (!claimLabels.some((labels) => selectorMatches(selector, labels))) {
+      messages.push(`${ref(schedule)}: claimSelector ${JSON.stringify(selector)} selects no PersistentVolumeClaim of the stack`);
     }
   }
   return messages;
@@ -915,8 +934,9 @@ export const configFiles: Invariant = (objects) => {
   const lkJwtKeyRefs = podTemplates(objects).filter((p) => programOf(p) === 'lk-jwt-service')
     .flatMap((p) => p.containers.flatMap((c: any) => (c.env ?? []).filter((e: any) => e.name === 'LIVEKIT_KEY').map((e: any) => e.valueFrom?.secretKeyRef)));
   for (const pod of podTemplates(objects)) {
-    const program = programOf(pod);
     for (const c of pod.containers) {
+      // A helper sidecar (busybox) is not the pod's program: its env and args are its own.
+      const program = modelForImage(c.image) === BUSYBOX_MODEL ? BUSYBOX_MODEL.program : programOf(pod);
       const at = `${ref(pod.owner)} container ${c.name}`;
       const env: any[] = c.env ?? [];
       const names = env.map((e) => e.name);

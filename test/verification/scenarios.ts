@@ -67,8 +67,8 @@ export function existingSecretsOf(props: MatrixChatProps): string[] {
 
 /** PersistentVolumeClaims the user declared as existing. */
 export function existingClaimsOf(props: MatrixChatProps): string[] {
-  const claim = props.homeserver?.persistence?.existingClaim;
-  return typeof claim === 'string' && claim !== '' ? [claim] : [];
+  const claims = [props.homeserver?.persistence?.existingClaim, props.homeserver?.backup?.existingClaim];
+  return claims.filter((claim): claim is string => typeof claim === 'string' && claim !== '');
 }
 
 /** Builds a scenario, deriving its secret and claim lists from the props; `null` = a chart without namespace. */
@@ -379,5 +379,25 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     livekit: EXISTING_KEYS,
     ingress: { tls: { enabled: true, clusterIssuer: 'letsencrypt' } },
+  }),
+  scenario('backups and snapshots: Tuwunel online backups every 12h, snapscheduler on both claims', {
+    serverName: SERVER,
+    homeserver: {
+      ...EXISTING_TOKEN,
+      backup: { enabled: true, size: '40Gi', storageClassName: 'backup-hdd', keep: 14, schedule: Duration.hours(12) },
+      snapshots: { enabled: true, schedule: '30 3 * * *', retention: { expires: '336h', maxCount: 14 }, snapshotClassName: 'csi-snapclass' },
+    },
+    livekit: EXISTING_KEYS,
+  }),
+  scenario('backups to an existing claim, data on an existing claim, no prune protection', {
+    serverName: SERVER,
+    namePrefix: 'chat-',
+    gitOpsPruneProtection: false,
+    homeserver: {
+      registrationToken: INLINE.registrationToken,
+      persistence: { existingClaim: 'matrix-data' },
+      backup: { enabled: true, existingClaim: 'matrix-backups' },
+    },
+    livekit: INLINE_KEYS,
   }),
 ];

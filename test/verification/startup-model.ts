@@ -148,6 +148,15 @@ export const TUWUNEL_MODEL: ProgramModel = {
         consequence: 'the appservice service fails "Failed to read <appservice_dir>" (src/service/appservice/mod.rs:84-87) while services start, and the server does not come up',
       });
     }
+    const backupPath = key('database_backup_path');
+    if (typeof backupPath === 'string') {
+      writes.push({
+        path: backupPath,
+        source: 'global.database_backup_path',
+        directory: true,
+        consequence: 'RocksDB\'s BackupEngine::open fails on each SIGUSR2 (src/database/engine/backup.rs backup_engine), so "server backup-database" logs an error and no backup is ever written while the server keeps running',
+      });
+    }
     const videoStaging = key('media_video_thumbnail_path');
     if (typeof videoStaging === 'string') {
       writes.push({ path: videoStaging, source: 'global.media_video_thumbnail_path', directory: true, consequence: 'video thumbnails cannot be staged (src/service/media/video.rs:200-207, 234-245), so videos get no thumbnail' });
@@ -324,8 +333,21 @@ export const ELEMENT_WEB_MODEL: ProgramModel = {
   },
 };
 
+/**
+ * busybox 1.37.0, the homeserver's backup sidecar (issue 13): `sh -c` runs a loop of sleep, wget
+ * to the pod's loopback, pidof and kill, all busybox applets or shell builtins. It reads no file
+ * (no config, no heredoc, so no temporary file) and writes none: wget's output goes to /dev/null.
+ */
+export const BUSYBOX_MODEL: ProgramModel = {
+  program: 'busybox',
+  repository: 'busybox',
+  version: '1.37.0',
+  needs: () => ({ reads: [], writes: [], imageFiles: [], problems: [] }),
+};
+
+
 /** Every program the stack runs. A container whose image is none of these fails the invariant. */
-export const STARTUP_MODELS: readonly ProgramModel[] = [TUWUNEL_MODEL, LIVEKIT_MODEL, LK_JWT_MODEL, KUBECTL_MODEL, ELEMENT_WEB_MODEL];
+export const STARTUP_MODELS: readonly ProgramModel[] = [TUWUNEL_MODEL, LIVEKIT_MODEL, LK_JWT_MODEL, KUBECTL_MODEL, ELEMENT_WEB_MODEL, BUSYBOX_MODEL];
 
 /** The model for an image, by its repository's last path segment (registry mirrors keep it). */
 export function modelForImage(image: unknown): ProgramModel | undefined {
