@@ -330,3 +330,23 @@ function describe(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   return `a ${typeof value}`;
 }
+
+/**
+ * The keys a construct manages: every key path its own document holds, plus `always` (keys it
+ * sets by leaving them out, such as an unset `ip_source`), each blamed on the prop that sets it.
+ */
+export function managedKeys(
+  document: Record<string, unknown>, propOf: (keyPath: string) => string, always: readonly string[] = [],
+): Map<string, string> {
+  const managed = new Map<string, string>();
+  const walk = (value: unknown, path: string): void => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0) {
+      for (const [key, child] of Object.entries(value)) walk(child, path === '' ? key : `${path}.${key}`);
+    } else if (path !== '') {
+      managed.set(path, propOf(path));
+    }
+  };
+  walk(document, '');
+  for (const path of always) if (!managed.has(path)) managed.set(path, propOf(path));
+  return managed;
+}

@@ -18,7 +18,7 @@ import { resourceRequirements } from './resources';
 import { SecretKeyReference } from './secret-key-reference';
 import { SECRET_FILE_MODE, containerSecurityContext, podSecurityContext } from './security-context';
 import { HomeserverSnapshotProps, snapshotScheduleOf } from './snapshot-schedule';
-import { tuwunelStartupCheck } from './startup-guard';
+import { mergeTuwunelExtraConfig, tuwunelStartupCheck } from './startup-guard';
 import { TUWUNEL_PATHS, serializeTuwunelConfig, tuwunelConfig } from './tuwunel-config';
 import { Problems, reportProblems } from './validation';
 
@@ -154,6 +154,12 @@ export interface HomeserverSettings extends PodPlacementProps, HomeserverFeature
   readonly startupTimeout?: Duration;
 
   /**
+   * Further `[global]` keys of tuwunel.toml, deep-merged and written by the same serializer: keys Tuwunel v1.9.0 reads, none the construct manages, no secrets.
+   * @default none
+   */
+  readonly extraConfig?: Record<string, any>;
+
+  /**
    * Online database backups by Tuwunel itself, into a claim of their own, on an interval.
    * @default no backups
    */
@@ -218,7 +224,8 @@ export class Homeserver extends Construct {
     this.selectorLabels = settings.selectorLabels;
     checkHomeserver(problems, settings, settings.scope.prefix);
 
-    const global = tuwunelConfig(settings);
+    // The escape hatch first, so Tuwunel's own refusals also cover what it adds.
+    const global = mergeTuwunelExtraConfig(problems, settings, tuwunelConfig(settings));
     tuwunelStartupCheck(problems, settings, global);
     this.configToml = serializeTuwunelConfig(problems, global, settings.scope.prefix);
     this.configMap = configMapOf(this, settings.configName, settings.labels, TUWUNEL_PATHS.configFile, this.configToml);

@@ -54,6 +54,7 @@ export const STRUCTS: { readonly [struct: string]: { readonly [prop: string]: st
     clientIpSource: '',
     clientIpTrustedSubnets: '',
     clientPort: '',
+    extraConfig: '',
     gitOpsPruneProtection: '',
     grantAdminToFirstUser: '',
     image: 'ImageProps',
@@ -96,6 +97,7 @@ export const STRUCTS: { readonly [struct: string]: { readonly [prop: string]: st
   'LiveKitKeysProps': { apiKey: '', apiSecret: '', existingSecret: 'LiveKitExistingSecret' },
   'LiveKitMetricsProps': { enabled: '', port: '', serviceMonitor: 'ServiceMonitorProps' },
   'LiveKitProps': {
+    extraConfig: '',
     gitOpsPruneProtection: '',
     image: 'ImageProps',
     imagePullSecrets: '',
@@ -176,6 +178,7 @@ export const STRUCTS: { readonly [struct: string]: { readonly [prop: string]: st
     clientIpTrustedSubnets: '',
     clientPort: '',
     enabled: '',
+    extraConfig: '',
     grantAdminToFirstUser: '',
     image: 'ImageProps',
     listenAddresses: '',
@@ -202,6 +205,7 @@ export const STRUCTS: { readonly [struct: string]: { readonly [prop: string]: st
   },
   'MatrixChatLiveKitOptions': {
     enabled: '',
+    extraConfig: '',
     image: 'ImageProps',
     keys: 'LiveKitKeysProps',
     meshSidecarOptOut: '',

@@ -16,7 +16,7 @@ import { resourceRequirements } from './resources';
 import { RTC_ADDRESS_MOUNT, RtcAddressRbac, createRtcAddressRbac, liveKitWithDiscoveredAddress, rtcAddressInitContainer, rtcAddressVolumes } from './rtc-address';
 import { SECRET_FILE_MODE, containerSecurityContext, podSecurityContext } from './security-context';
 import { serviceIpFamilySpec } from './service-ip-families';
-import { liveKitStartupCheck } from './startup-guard';
+import { liveKitStartupCheck, mergeLiveKitExtraConfig } from './startup-guard';
 import { TurnProps, TurnRelay } from './turn-relay';
 import { Problems, reportProblems } from './validation';
 import { inScope, scopeOf } from './validation-scope';
@@ -88,6 +88,12 @@ export interface LiveKitSettings extends PodPlacementProps {
    * @default true
    */
   readonly meshSidecarOptOut?: boolean;
+
+  /**
+   * Further keys of LiveKit's config.yaml, deep-merged: keys LiveKit v1.13.5 declares (it refuses unknown ones at start), none the construct manages, no credentials.
+   * @default none
+   */
+  readonly extraConfig?: Record<string, any>;
 }
 
 /** Props of a standalone `LiveKit`. */
@@ -187,11 +193,12 @@ export class LiveKit extends Construct {
     this.rtcAddressRole = rbac?.role;
     this.rtcAddressRoleBinding = rbac?.roleBinding;
 
-    const config = livekitConfig(settings);
+    const config = mergeLiveKitExtraConfig(problems, prefix, livekitConfig(settings), props.extraConfig);
     liveKitStartupCheck(problems, prefix, config, {
       webhooks: settings.webhookUrls !== undefined,
       mountedFiles: new Map(this.turnRelay ? [this.turnRelay.certPath, this.turnRelay.keyPath].map((f) => [f, { mode: SECRET_FILE_MODE }]) : []),
       inlineApiKey: settings.inlineKeys === '' ? undefined : settings.props.keys?.apiKey,
+      extraConfig: props.extraConfig,
     });
     this.configYaml = livekitConfigYaml(config);
     this.configMap = configMapOf(this, settings.configName, settings.labels, LIVEKIT_CONFIG_PATHS.file, this.configYaml);

@@ -1,4 +1,7 @@
 // The programs' own start-up refusals run on the documents the constructs render, blamed on the props that produced each key.
+import { LIVEKIT_KEYS } from './config-keys/livekit-keys';
+import { TUWUNEL_KEYS } from './config-keys/tuwunel-keys';
+import { managedKeys, mergeExtraConfig } from './extra-config';
 import { ssoSecretVolumes } from './homeserver-features';
 import type { HomeserverResolved } from './homeserver-settings';
 import { SECRET_FILE_MODE } from './security-context';
@@ -28,12 +31,12 @@ function blameBy(table: ReadonlyArray<readonly [string, string]>, fallback: (key
   };
 }
 
-/** Tuwunel's refusals of the `[global]` table the homeserver renders. */
-export function tuwunelStartupCheck(problems: Problems, s: HomeserverResolved, global: Record<string, unknown>): void {
+/** The prop behind each `global.<key>` of tuwunel.toml (REPORTED_ELSEWHERE for props the parent validates). */
+function tuwunelBlame(s: HomeserverResolved): (key: string) => string {
   const p = s.scope.prefix;
   const parent = s.scope.parentValidated;
   const publicHost = parent ? REPORTED_ELSEWHERE : 'publicHost';
-  const blame = blameBy([
+  return blameBy([
     ['global.server_name', parent ? REPORTED_ELSEWHERE : 'serverName'],
     ['global.port', `${p}clientPort`],
     ['global.max_request_size', `${p}maxRequestSize`],
@@ -49,7 +52,85 @@ export function tuwunelStartupCheck(problems: Problems, s: HomeserverResolved, g
     ['global.well_known.livekit_url', parent ? REPORTED_ELSEWHERE : `${p}livekitServiceUrl`],
     ['global.appservice', `${p}appservices`],
     ['global.identity_provider', `${p}sso.identityProviders`],
-  ], (key) => `${p}${key.replace(/^global\./, '')}`);
+    ['global.ip_source', `${p}clientIpSource`],
+    ['global.ip_source_trusted_subnets', `${p}clientIpTrustedSubnets`],
+    ['global.login_with_password', `${p}loginWithPassword`],
+    ['global.access_token_ttl', `${p}accessTokenTtl`],
+    ['global.refresh_token_ttl', `${p}refreshTokenTtl`],
+    ['global.trusted_servers', `${p}trustedServers`],
+    ['global.log', `${p}logLevel`],
+    ['global.database_path', `${p}persistence`],
+    ['global.database_backup_path', `${p}backup`],
+    ['global.database_backups_to_keep', `${p}backup.keep`],
+    ['global.admin_signal_execute', `${p}backup`],
+    ['global.admin_execute_errors_ignore', `${p}admins`],
+    ['global.yes_i_am_very_very_sure_i_want_an_open_registration_server_prone_to_abuse', `${p}allowRegistration`],
+  ], (key) => {
+    const bare = key.replace(/^global\./, '');
+    return inExtra(s.props.extraConfig, bare) ? `${p}extraConfig.${bare}` : `${p}${bare}`;
+  });
+}
+
+/** Whether the user's extraConfig holds this dotted key path (or a table above it). */
+function inExtra(extra: unknown, path: string): boolean {
+  let node: unknown = extra;
+  for (const segment of path.split('.')) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return node !== undefined && node !== extra;
+    if (!Object.prototype.hasOwnProperty.call(node, segment)) return false;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return true;
+}
+
+/** Keys the homeserver sets even when it leaves them out of the document (Tuwunel's default is the choice). */
+const TUWUNEL_ALWAYS_MANAGED = [
+  'server_name', 'address', 'port', 'database_path', 'allow_registration', 'registration_token', 'registration_token_file',
+  'registration_shared_secret', 'registration_shared_secret_file', 'grant_admin_to_first_user', 'admin_execute',
+  'admin_execute_errors_ignore', 'admin_signal_execute', 'database_backup_path', 'database_backups_to_keep',
+  'yes_i_am_very_very_sure_i_want_an_open_registration_server_prone_to_abuse', 'ip_source', 'ip_source_trusted_subnets',
+  'well_known.client', 'well_known.server', 'well_known.livekit_url', 'well_known.rtc_transports', 'appservice', 'identity_provider',
+];
+
+/** homeserver.extraConfig merged into the `[global]` table: refusals reported, accepted keys merged. */
+export function mergeTuwunelExtraConfig(problems: Problems, s: HomeserverResolved, global: Record<string, unknown>): Record<string, unknown> {
+  const p = s.scope.prefix;
+  const blame = tuwunelBlame(s);
+  const propOf = (key: string): string => {
+    const prop = blame(`global.${key}`);
+    return prop === REPORTED_ELSEWHERE ? (key === 'server_name' ? 'serverName' : 'publicHost') : prop;
+  };
+  const result = mergeExtraConfig(global, s.props.extraConfig, {
+    program: 'tuwunel',
+    pathPrefix: `${p}extraConfig`,
+    managed: managedKeys(global, propOf, TUWUNEL_ALWAYS_MANAGED),
+    allowList: TUWUNEL_KEYS,
+  });
+  for (const problem of result.problems) problems.add(problem.path, problem.problem, problem.consequence, problem.fix);
+  return result.merged;
+}
+
+/** LiveKit keys the SFU sets by leaving them out or through env (keys from LIVEKIT_KEYS, the webhook key). */
+const LIVEKIT_ALWAYS_MANAGED = ['port', 'rtc.tcp_port', 'rtc.udp_port', 'rtc.node_ip', 'rtc.use_external_ip', 'keys', 'key_file', 'turn', 'redis', 'webhook', 'prometheus'];
+
+/** livekit.extraConfig merged into config.yaml. */
+export function mergeLiveKitExtraConfig(problems: Problems, p: string, config: Record<string, unknown>, extra: unknown): Record<string, unknown> {
+  const blame = liveKitBlame(p);
+  const result = mergeExtraConfig(config, extra, {
+    program: 'livekit',
+    pathPrefix: `${p}extraConfig`,
+    managed: managedKeys(config, (key) => {
+      const prop = blame(key);
+      return prop === REPORTED_ELSEWHERE ? `${p}turn` : prop;
+    }, LIVEKIT_ALWAYS_MANAGED),
+    allowList: LIVEKIT_KEYS,
+  });
+  for (const problem of result.problems) problems.add(problem.path, problem.problem, problem.consequence, problem.fix);
+  return result.merged;
+}
+
+/** Tuwunel's refusals of the `[global]` table the homeserver renders. */
+export function tuwunelStartupCheck(problems: Problems, s: HomeserverResolved, global: Record<string, unknown>): void {
+  const blame = tuwunelBlame(s);
   const mountedFiles = new Map<string, { mode?: number }>();
   if (s.tokenSource) mountedFiles.set(`${TUWUNEL_PATHS.tokenDir}/${TUWUNEL_PATHS.tokenFile}`, { mode: SECRET_FILE_MODE });
   if (s.sharedSecretSource) mountedFiles.set(`${TUWUNEL_PATHS.sharedSecretDir}/${TUWUNEL_PATHS.sharedSecretFile}`, { mode: SECRET_FILE_MODE });
@@ -60,12 +141,8 @@ export function tuwunelStartupCheck(problems: Problems, s: HomeserverResolved, g
 }
 
 /** LiveKit's refusals of the config.yaml the SFU renders. */
-export function liveKitStartupCheck(problems: Problems, p: string, config: Record<string, unknown>, context: {
-  readonly webhooks: boolean;
-  readonly mountedFiles: ReadonlyMap<string, { mode?: number }>;
-  readonly inlineApiKey?: string;
-}): void {
-  const blame = blameBy([
+function liveKitBlame(p: string, extra?: unknown): (key: string) => string {
+  return blameBy([
     ['port', `${p}rtc.signalingPort`],
     ['rtc.tcp_port', `${p}rtc.tcpPort`],
     ['rtc.udp_port', `${p}rtc.udpPort`],
@@ -77,7 +154,17 @@ export function liveKitStartupCheck(problems: Problems, p: string, config: Recor
     ['webhook', `${p}webhooks`],
     ['prometheus', `${p}metrics`],
     ['keys', `${p}keys`],
-  ], (key) => `${p}${key}`);
+    ['key_file', `${p}keys`],
+  ], (key) => (inExtra(extra, key) ? `${p}extraConfig.${key}` : `${p}${key}`));
+}
+
+export function liveKitStartupCheck(problems: Problems, p: string, config: Record<string, unknown>, context: {
+  readonly webhooks: boolean;
+  readonly mountedFiles: ReadonlyMap<string, { mode?: number }>;
+  readonly inlineApiKey?: string;
+  readonly extraConfig?: unknown;
+}): void {
+  const blame = liveKitBlame(p, context.extraConfig);
   reportStartupProblems(problems, liveKitStartupProblems(config, blame, {
     // LIVEKIT_KEYS (and the webhook key, LIVEKIT_WEBHOOK_API_KEY) come from the credentials Secret.
     fromEnvironment: new Set(['keys', ...(context.webhooks ? ['webhook.api_key'] : [])]),
