@@ -259,7 +259,6 @@ function checkTurn(problems: Problems, s: TurnSettings, p: string): void {
   } else if (!isFullyQualifiedDnsName(s.domain)) {
     problems.add(`${p}domain`, `${show(s.domain)} is not a fully-qualified lowercase DNS name`, 'LiveKit advertises it to clients and the certificate must match it, so relayed calls fail', 'use a host name such as "turn.matrix.example.org"');
   }
-  checkContainerPort(problems, `${p}tlsPort`, s.tlsPort);
   if (s.externalTlsProp !== undefined && typeof s.externalTlsProp !== 'boolean') {
     problems.add(`${p}externalTls`, `${show(s.externalTlsProp)} is not true or false`, 'whether the SFU or the load balancer terminates TLS would be a guess, and a wrong guess leaves TURNS without a handshake', 'use true (the load balancer holds the certificate) or false');
   }
@@ -267,8 +266,13 @@ function checkTurn(problems: Problems, s: TurnSettings, p: string): void {
     if (s.issuer || s.existingSecret !== undefined) {
       problems.add(`${p}${s.issuer ? 'tls.issuer' : 'tls.existingSecret'}`, 'is set together with turn.externalTls', 'with TLS terminated by the load balancer the SFU never reads a certificate, so it would be issued or mounted for nothing while the one that matters lives on the load balancer', 'remove turn.tls, or turn.externalTls to let the SFU terminate TLS');
     }
-    return;
+  } else {
+    checkCertificate(problems, s, p);
   }
+  checkContainerPort(problems, `${p}tlsPort`, s.tlsPort);
+}
+
+function checkCertificate(problems: Problems, s: TurnSettings, p: string): void {
   if (s.issuer && s.existingSecret) {
     problems.add(`${p}tls.issuer`, 'is set together with turn.tls.existingSecret', 'the relay can mount only one certificate Secret, and a managed Certificate would overwrite yours', 'remove turn.tls.issuer (bring your own Secret) or turn.tls.existingSecret (let cert-manager manage it)');
   }
