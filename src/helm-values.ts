@@ -1,12 +1,12 @@
 // Maps the reference Helm chart's values to MatrixChatProps, checking every key's type first.
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { HOMESERVER_FEATURE_VALUES_SCHEMA, IP_FAMILY_PROP_TO_VALUES, IP_FAMILY_VALUES_SCHEMA, homeserverFeatureValues, ipFamilyValues } from './helm-values-homeserver-features';
 import { AFFINITY, HelmValuesTrace, Reader, Schema, TOLERATION, describe, isMap, isPlainObject, isUnset } from './helm-values-reader';
 import { ImageProps } from './images';
 import { MatrixIngressOptions } from './ingress';
-import { NodeAddressSource } from './livekit-props';
+import { LogLevel, NodeAddressSource } from './livekit-props';
 import { MatrixChatProps } from './matrix-chat';
 
 /*
@@ -122,13 +122,16 @@ const MATRIX_CHAT_VALUES_SCHEMA: Schema = {
       signalingPort: true,
       tcpPort: true,
       udpPort: true,
+      udpPortRange: { start: true, end: true },
       nodeIp: true,
       useExternalIp: true,
       autoDiscoverNodeIp: true,
       serviceLabels: true,
       serviceAnnotations: true,
     },
-    turn: { enabled: true, domain: true, tlsPort: true, tls: { existingSecret: true, certKey: true, keyKey: true } },
+    logging: { level: true, json: true, pionLevel: true },
+    room: { emptyTimeout: true, maxParticipants: true },
+    turn: { enabled: true, domain: true, tlsPort: true, externalTls: true, tls: { existingSecret: true, certKey: true, keyKey: true } },
     resources: RESOURCES,
   },
   lkJwt: {
@@ -310,6 +313,10 @@ function livekitProps(r: Reader, lk: Record<string, unknown>): MatrixChatProps['
   const rtc = r.map(`${p}.rtc`, lk.rtc) ?? {};
   const turn = r.map(`${p}.turn`, lk.turn) ?? {};
   const tls = r.map(`${p}.turn.tls`, turn.tls) ?? {};
+  const range = r.map(`${p}.rtc.udpPortRange`, rtc.udpPortRange);
+  const logging = r.map(`${p}.logging`, lk.logging);
+  const room = r.map(`${p}.room`, lk.room);
+  const emptyTimeout = room ? r.int(`${p}.room.emptyTimeout`, room.emptyTimeout) : undefined;
   return {
     enabled: r.bool(`${p}.enabled`, lk.enabled),
     image: imageProps(r, p, lk),
@@ -329,6 +336,10 @@ function livekitProps(r: Reader, lk: Record<string, unknown>): MatrixChatProps['
       signalingPort: r.int(`${p}.rtc.signalingPort`, rtc.signalingPort),
       tcpPort: r.int(`${p}.rtc.tcpPort`, rtc.tcpPort),
       udpPort: r.int(`${p}.rtc.udpPort`, rtc.udpPort),
+      // Refused by validation without scale-out (which the chart has no keys for), with the reason.
+      udpPortRange: range
+        ? { start: r.int(`${p}.rtc.udpPortRange.start`, range.start) as number, end: r.int(`${p}.rtc.udpPortRange.end`, range.end) as number }
+        : undefined,
       nodeIp: r.str(`${p}.rtc.nodeIp`, rtc.nodeIp),
       useExternalIp: r.bool(`${p}.rtc.useExternalIp`, rtc.useExternalIp),
       // The reference chart's newer key (on by default there too): false without a nodeIp falls back to STUN.
@@ -336,8 +347,19 @@ function livekitProps(r: Reader, lk: Record<string, unknown>): MatrixChatProps['
       serviceLabels: r.strMap(`${p}.rtc.serviceLabels`, rtc.serviceLabels),
       serviceAnnotations: r.strMap(`${p}.rtc.serviceAnnotations`, rtc.serviceAnnotations, true),
     },
+    logging: logging ? {
+      level: logLevel(r, `${p}.logging.level`, logging.level),
+      json: r.bool(`${p}.logging.json`, logging.json),
+      pionLevel: logLevel(r, `${p}.logging.pionLevel`, logging.pionLevel),
+    } : undefined,
+    // Whole seconds, LiveKit's own unit for empty_timeout.
+    room: room ? {
+      emptyTimeout: emptyTimeout === undefined ? undefined : Duration.seconds(emptyTimeout),
+      maxParticipants: r.int(`${p}.room.maxParticipants`, room.maxParticipants),
+    } : undefined,
     turn: {
       enabled: r.bool(`${p}.turn.enabled`, turn.enabled),
+      externalTls: r.bool(`${p}.turn.externalTls`, turn.externalTls),
       domain: r.str(`${p}.turn.domain`, turn.domain),
       // The container port; LiveKit always advertises turns:<domain>:443, so the Service publishes 443.
       tlsPort: r.int(`${p}.turn.tlsPort`, turn.tlsPort),
@@ -349,6 +371,15 @@ function livekitProps(r: Reader, lk: Record<string, unknown>): MatrixChatProps['
     },
     resources: resourcesProps(r, `${p}.resources`, lk.resources),
   };
+}
+
+/** A log level as LiveKit spells it: debug, info, warn or error. */
+function logLevel(r: Reader, path: string, value: unknown): LogLevel | undefined {
+  const text = r.str(path, value);
+  if (text === undefined) return undefined;
+  const level = Object.values(LogLevel).find((l) => l === text.toLowerCase());
+  if (!level) r.problem(path, `${JSON.stringify(text)} is not a log level; use debug, info, warn or error`);
+  return level;
 }
 
 /** A Secret reference given as a name or as `{ name, key }`; undefined when the name is empty. */

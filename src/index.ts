@@ -12,10 +12,10 @@ export { IpFamily, IpFamilyPolicy } from './service-ip-families';
 export type { ServiceIpFamilyProps } from './service-ip-families';
 export { LiveKit } from './livekit';
 export type { LiveKitProps, LiveKitSettings, LiveKitCredentialsRef, ListenerPort } from './livekit';
-export { NodeAddressSource } from './livekit-props';
+export { LogLevel, NodeAddressSource } from './livekit-props';
 export type {
-  LiveKitExistingSecret, LiveKitKeysProps, LiveKitMetricsProps, LiveKitRedisProps,
-  LiveKitScaleOutProps, LiveKitWebhookProps, RtcProps, ServiceMonitorProps,
+  LiveKitExistingSecret, LiveKitKeysProps, LiveKitLoggingProps, LiveKitMetricsProps, LiveKitRedisProps,
+  LiveKitRoomProps, LiveKitScaleOutProps, LiveKitWebhookProps, RtcPortRange, RtcProps, ServiceMonitorProps,
 } from './livekit-props';
 export { TurnRelay, IssuerKind } from './turn-relay';
 export type { TurnRelayProps, TurnProps, TurnTlsProps, CertificateIssuerRef } from './turn-relay';

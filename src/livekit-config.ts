@@ -12,7 +12,8 @@ export function livekitConfig(s: LiveKitResolved): Record<string, unknown> {
     port: s.signalingPort,
     rtc: rtcConfig(s),
     // lk-jwt-service creates rooms for authorised users; auto-creation would let anyone with a token open rooms.
-    room: { auto_create: false },
+    room: { auto_create: false, ...s.room },
+    ...(s.logging ? { logging: s.logging } : {}),
     ...(s.turn ? { turn: s.turn.configSection } : {}),
     ...(s.scaleOut ? { redis: redisConfig(s.scaleOut.redis) } : {}),
     // The API key comes from LIVEKIT_WEBHOOK_API_KEY (env), never from this file.
@@ -27,11 +28,11 @@ export function livekitConfigYaml(config: Record<string, unknown>): string {
 }
 
 function rtcConfig(s: LiveKitResolved): Record<string, unknown> {
-  const rtc: Record<string, unknown> = {
-    tcp_port: s.tcpPort,
-    // One UDP mux port, so the LoadBalancer (or node firewall) forwards exactly one UDP port.
-    udp_port: s.udpPort,
-  };
+  // One UDP mux port, so the LoadBalancer (or node firewall) forwards exactly one UDP port; with a range
+  // (scale-out only) udp_port stays unset, since LiveKit picks the range only then (mediatransportutil rtcconfig/config.go:89-95).
+  const rtc: Record<string, unknown> = s.udpPortRange
+    ? { tcp_port: s.tcpPort, port_range_start: s.udpPortRange.start, port_range_end: s.udpPortRange.end }
+    : { tcp_port: s.tcpPort, udp_port: s.udpPort };
   if (s.scaleOut) {
     // Each node advertises its own address: STUN, or the node IP injected as NODE_IP (honoured only without use_external_ip).
     rtc.use_external_ip = s.scaleOut.nodeAddress === NodeAddressSource.STUN;

@@ -69,6 +69,12 @@ export interface RtcProps {
   readonly udpPort?: number;
 
   /**
+   * A UDP port range for ICE instead of the single `udpPort` (scale-out mode only: the host network reaches every port, a LoadBalancer would need one Service port each).
+   * @default none; one UDP mux port (`udpPort`)
+   */
+  readonly udpPortRange?: RtcPortRange;
+
+  /**
    * Public IP LiveKit advertises in ICE candidates: the `livekit-rtc` LoadBalancer's external IP (`NodeAddressSource.MANUAL`).
    * @default none; the address is read from the `livekit-rtc` LoadBalancer at pod start (`NodeAddressSource.LOAD_BALANCER`)
    */
@@ -109,6 +115,63 @@ export interface RtcProps {
    * @default none
    */
   readonly serviceAnnotations?: Record<string, string>;
+}
+
+/** An inclusive range of UDP ports. */
+export interface RtcPortRange {
+  /** First port of the range. */
+  readonly start: number;
+
+  /** Last port of the range (inclusive). */
+  readonly end: number;
+}
+
+/** A LiveKit (zap) log level. */
+export enum LogLevel {
+  /** Debug and above. */
+  DEBUG = 'debug',
+  /** Info and above. */
+  INFO = 'info',
+  /** Warnings and errors. */
+  WARN = 'warn',
+  /** Errors only. */
+  ERROR = 'error',
+}
+
+/** The SFU's logging. */
+export interface LiveKitLoggingProps {
+  /**
+   * Log level of livekit-server.
+   * @default LogLevel.INFO
+   */
+  readonly level?: LogLevel;
+
+  /**
+   * Log one JSON object per line (for log collectors) instead of console text.
+   * @default false
+   */
+  readonly json?: boolean;
+
+  /**
+   * Log level of the pion WebRTC libraries.
+   * @default LogLevel.ERROR
+   */
+  readonly pionLevel?: LogLevel;
+}
+
+/** Defaults for rooms the SFU creates. */
+export interface LiveKitRoomProps {
+  /**
+   * How long an empty room is kept before it closes (whole seconds).
+   * @default Duration.minutes(5) (LiveKit's default)
+   */
+  readonly emptyTimeout?: Duration;
+
+  /**
+   * Most participants in one room.
+   * @default no limit
+   */
+  readonly maxParticipants?: number;
 }
 
 /** LiveKit webhooks to lk-jwt-service (room and participant events). */

@@ -3,7 +3,7 @@ import { Duration, Size } from 'cdk8s';
 import { ResolvedComponent, resolveComponent } from './component';
 import { KUBECTL_IMAGE, LIVEKIT_IMAGE, checkImage, imageReference } from './images';
 import type { LiveKitCredentialsRef, LiveKitProps } from './livekit';
-import { LiveKitKeysProps, LiveKitRedisProps, NodeAddressSource, ServiceMonitorProps } from './livekit-props';
+import { LiveKitKeysProps, LiveKitRedisProps, LogLevel, NodeAddressSource, RtcPortRange, ServiceMonitorProps } from './livekit-props';
 import { LK_JWT_PORT } from './lk-jwt';
 import { BASE_NAMES, prefixed } from './names';
 import { checkComponentProps, checkPlacement } from './pod';
@@ -59,6 +59,12 @@ export interface LiveKitResolved extends ResolvedComponent<LiveKitProps> {
   readonly signalingPort: number;
   readonly tcpPort: number;
   readonly udpPort: number;
+  /** The ICE UDP range instead of `udpPort` (scale-out only). */
+  readonly udpPortRange?: RtcPortRange;
+  /** The `logging` section of config.yaml; undefined when nothing is set. */
+  readonly logging?: Record<string, unknown>;
+  /** Room defaults beyond auto_create: `empty_timeout` (seconds), `max_participants`. */
+  readonly room: Record<string, unknown>;
   readonly nodeIp?: string;
   /** How the single SFU learns its address (scale-out mode: `scaleOut.nodeAddress`). */
   readonly nodeAddress: NodeAddressSource;
@@ -103,6 +109,9 @@ export function resolveLiveKit(props: LiveKitProps, turn: TurnRelay | undefined)
     signalingPort: props.rtc?.signalingPort ?? 7880,
     tcpPort: props.rtc?.tcpPort ?? 7881,
     udpPort: props.rtc?.udpPort ?? 7882,
+    udpPortRange: props.rtc?.udpPortRange,
+    logging: loggingSection(props),
+    room: roomSection(props),
     nodeIp,
     nodeAddress,
     // LiveKit only honours node_ip (and --node-ip) while use_external_ip is false.
@@ -140,12 +149,94 @@ export function resolveLiveKit(props: LiveKitProps, turn: TurnRelay | undefined)
   };
 }
 
+function loggingSection(props: LiveKitProps): Record<string, unknown> | undefined {
+  const l = props.logging;
+  const section: Record<string, unknown> = {};
+  if (l?.level !== undefined) section.level = l.level;
+  if (l?.json !== undefined) section.json = l.json;
+  if (l?.pionLevel !== undefined) section.pion_level = l.pionLevel;
+  return Object.keys(section).length > 0 ? section : undefined;
+}
+
+function roomSection(props: LiveKitProps): Record<string, unknown> {
+  const r = props.room;
+  const section: Record<string, unknown> = {};
+  const timeout = seconds(r?.emptyTimeout);
+  if (timeout !== undefined) section.empty_timeout = timeout;
+  if (r?.maxParticipants !== undefined) section.max_participants = r.maxParticipants;
+  return section;
+}
+
+/** LiveKit's config fields are uint32 (pkg/config/config.go:213-214). */
+const MAX_UINT32 = 4294967295;
+/** The widest UDP range accepted: LiveKit's own fallback range is 10,000 ports (mediatransportutil rtcconfig/config.go:94-95). */
+const MAX_UDP_RANGE = 10000;
+
+function checkOptions(problems: Problems, s: LiveKitResolved, p: string): void {
+  const l = s.props.logging;
+  for (const field of ['level', 'pionLevel'] as const) {
+    const level = l?.[field];
+    if (level !== undefined && !Object.values(LogLevel).includes(level)) {
+      problems.add(`${p}logging.${field}`, `${show(level)} is not a LogLevel`, 'LiveKit silently falls back to info for a level it cannot parse (protocol logger.ParseZapLevel), so the setting would be lost', 'use LogLevel.DEBUG, INFO, WARN or ERROR');
+    }
+  }
+  if (l?.json !== undefined && typeof l.json !== 'boolean') {
+    problems.add(`${p}logging.json`, `${show(l.json)} is not true or false`, 'LiveKit fails to parse config.yaml and does not start', 'use true for JSON lines or false for console text');
+  }
+  const room = s.props.room;
+  if (room?.emptyTimeout !== undefined) {
+    const t = seconds(room.emptyTimeout);
+    if (t === undefined || !Number.isSafeInteger(t) || t < 1 || t > MAX_UINT32) {
+      problems.add(`${p}room.emptyTimeout`, `${show(room.emptyTimeout)} is not a whole number of seconds from 1`, 'LiveKit reads whole seconds (0 means its default) and fails to parse anything else', 'use e.g. Duration.minutes(5)');
+    }
+  }
+  const max = room?.maxParticipants;
+  if (max !== undefined && (!Number.isSafeInteger(max) || max < 1 || max > MAX_UINT32)) {
+    problems.add(`${p}room.maxParticipants`, `${show(max)} is not a whole number from 1`, 'LiveKit fails to parse it, and 0 would mean no limit rather than none allowed', 'use e.g. 100, or leave it unset for no limit');
+  }
+  if (s.udpPortRange) checkUdpPortRange(problems, s, s.udpPortRange, p);
+}
+
+function checkUdpPortRange(problems: Problems, s: LiveKitResolved, range: RtcPortRange, p: string): void {
+  const path = `${p}rtc.udpPortRange`;
+  if (!s.scaleOut) {
+    problems.add(path, 'is set without scale-out mode', 'the single SFU is reached through the livekit-rtc LoadBalancer, which would need one Service port per UDP port (thousands), beyond what Services and cloud load balancers accept', `remove ${path} and keep the single UDP mux port ${p}rtc.udpPort, or enable ${p}scaleOut (host network: the node firewall opens the range)`);
+    return;
+  }
+  if (s.props.rtc?.udpPort !== undefined) {
+    problems.add(`${p}rtc.udpPort`, `is set together with ${path}`, 'LiveKit uses the range and ignores the single port, so the node firewall would be opened for the wrong port', `remove ${p}rtc.udpPort or ${path}`);
+  }
+  const valid = (port: unknown): boolean => typeof port === 'number' && Number.isSafeInteger(port) && port >= 1024 && port <= 65535;
+  for (const field of ['start', 'end'] as const) {
+    if (!valid(range[field])) {
+      problems.add(`${path}.${field}`, `${show(range[field])} is not a port from 1024 to 65535`, 'LiveKit cannot bind the range (ports below 1024 need root on the host network) and fails to start', 'use e.g. 50000 to 60000');
+    }
+  }
+  if (!valid(range.start) || !valid(range.end)) return;
+  if (range.start > range.end) {
+    problems.add(`${path}.start`, `${range.start} is above end ${range.end}`, 'the range is empty and LiveKit cannot set its ephemeral UDP ports', 'swap start and end');
+  } else if (range.end - range.start + 1 > MAX_UDP_RANGE) {
+    problems.add(path, `spans ${range.end - range.start + 1} ports, more than ${MAX_UDP_RANGE}`, 'every SFU node would have to keep that many host ports free and open in its firewall', `use at most ${MAX_UDP_RANGE} ports, e.g. 50000 to 59999`);
+  }
+  const others = [
+    { path: `${p}rtc.signalingPort`, port: s.signalingPort },
+    { path: `${p}rtc.tcpPort`, port: s.tcpPort },
+    { path: `${p}metrics.port`, port: s.metrics?.port },
+  ];
+  for (const other of others) {
+    if (other.port !== undefined && other.port >= range.start && other.port <= range.end) {
+      problems.add(path, `${range.start}-${range.end} contains ${other.path} ${other.port}`, 'LiveKit would hand that port to ICE and collide with its own listener on the node', `move the range or ${other.path}`);
+    }
+  }
+}
+
 /** Validates the SFU's settings; `p` is the prefix of its prop paths (`livekit.` inside MatrixChat). */
 export function checkLiveKit(problems: Problems, s: LiveKitResolved, p: string): void {
   if (!s.scope.parentValidated) checkComponentProps(problems, s.props);
   checkImage(problems, `${p}image`, s.props.image, LIVEKIT_IMAGE);
   checkKeys(problems, s, p);
   checkPorts(problems, s, p);
+  checkOptions(problems, s, p);
   checkMonitoring(problems, s, p);
   const grace = s.props.terminationGracePeriodSeconds;
   if (grace !== undefined && (!Number.isSafeInteger(grace) || grace < 0)) {
@@ -203,12 +294,12 @@ function checkInlineKeys(problems: Problems, keys: LiveKitKeysProps | undefined,
 function checkPorts(problems: Problems, s: LiveKitResolved, p: string): void {
   checkContainerPort(problems, `${p}rtc.signalingPort`, s.signalingPort);
   checkContainerPort(problems, `${p}rtc.tcpPort`, s.tcpPort);
-  checkContainerPort(problems, `${p}rtc.udpPort`, s.udpPort);
+  if (!s.udpPortRange) checkContainerPort(problems, `${p}rtc.udpPort`, s.udpPort);
   checkDistinctPorts(problems, [
     { path: `${p}rtc.signalingPort`, port: s.signalingPort },
     { path: `${p}rtc.tcpPort`, port: s.tcpPort },
     // UDP and TCP could share a number, but LiveKit's TCP listeners and the LB port names would collide in practice.
-    { path: `${p}rtc.udpPort`, port: s.udpPort },
+    { path: `${p}rtc.udpPort`, port: s.udpPortRange ? undefined : s.udpPort },
     { path: `${p}turn.tlsPort`, port: s.turn?.tlsPort },
     { path: `${p}metrics.port`, port: s.metrics?.port },
   ]);

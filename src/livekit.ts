@@ -8,7 +8,7 @@ import { configHash } from './config-hash';
 import { ImageProps } from './images';
 import { checkUnknownProps } from './known-props';
 import { LIVEKIT_CONFIG_PATHS, livekitConfig, livekitConfigYaml } from './livekit-config';
-import { LiveKitKeysProps, LiveKitMetricsProps, LiveKitScaleOutProps, LiveKitWebhookProps, NodeAddressSource, RtcProps } from './livekit-props';
+import { LiveKitKeysProps, LiveKitLoggingProps, LiveKitMetricsProps, LiveKitRoomProps, LiveKitScaleOutProps, LiveKitWebhookProps, NodeAddressSource, RtcProps } from './livekit-props';
 import { LiveKitResolved, checkLiveKit, resolveLiveKit } from './livekit-settings';
 import { CONFIG_HASH_ANNOTATION } from './names';
 import { ComponentProps, PodPlacementProps, apiObjectsOf, commonPodSpec, placementPodSpec } from './pod';
@@ -46,6 +46,18 @@ export interface LiveKitSettings extends PodPlacementProps {
    * @default ports 7880/7881/7882 and STUN discovery
    */
   readonly rtc?: RtcProps;
+
+  /**
+   * Log level and format of the SFU.
+   * @default LiveKit's: info, console text
+   */
+  readonly logging?: LiveKitLoggingProps;
+
+  /**
+   * Defaults for the rooms the SFU creates (empty timeout, participant limit).
+   * @default LiveKit's: 5 minutes, no limit
+   */
+  readonly room?: LiveKitRoomProps;
 
   /**
    * Built-in TURNS relay for clients behind symmetric NAT.
@@ -196,7 +208,9 @@ export class LiveKit extends Construct {
     const config = mergeLiveKitExtraConfig(problems, prefix, livekitConfig(settings), props.extraConfig);
     liveKitStartupCheck(problems, prefix, config, {
       webhooks: settings.webhookUrls !== undefined,
-      mountedFiles: new Map(this.turnRelay ? [this.turnRelay.certPath, this.turnRelay.keyPath].map((f) => [f, { mode: SECRET_FILE_MODE }]) : []),
+      mountedFiles: new Map(this.turnRelay?.mountsCertificate
+        ? [this.turnRelay.certPath, this.turnRelay.keyPath].map((f) => [f, { mode: SECRET_FILE_MODE }])
+        : []),
       inlineApiKey: settings.inlineKeys === '' ? undefined : settings.props.keys?.apiKey,
       extraConfig: props.extraConfig,
     });
@@ -235,7 +249,8 @@ export class LiveKit extends Construct {
     return [
       { name: 'signaling', containerPort: s.signalingPort, protocol: 'TCP' },
       { name: 'rtc-tcp', containerPort: s.tcpPort, protocol: 'TCP' },
-      { name: 'rtc-udp', containerPort: s.udpPort, protocol: 'UDP' },
+      // A range is host-network only, where containerPorts are informational: thousands of entries would only bloat the pod spec.
+      ...(s.udpPortRange ? [] : [{ name: 'rtc-udp', containerPort: s.udpPort, protocol: 'UDP' }]),
       ...(s.turn ? [s.turn.containerPort] : []),
       ...(s.metrics ? [{ name: 'metrics', containerPort: s.metrics.port, protocol: 'TCP' }] : []),
     ];
@@ -282,7 +297,7 @@ export class LiveKit extends Construct {
             containers: [this.container(problems, s, ports)],
             volumes: [
               { name: 'config', configMap: { name: s.configName, items: [{ key: LIVEKIT_CONFIG_PATHS.file, path: LIVEKIT_CONFIG_PATHS.file }] } },
-              ...(s.turn ? [s.turn.volume] : []),
+              ...(s.turn?.mountsCertificate ? [s.turn.volume] : []),
               ...(s.rtcAddress ? rtcAddressVolumes() : []),
             ],
           },
@@ -306,7 +321,7 @@ export class LiveKit extends Construct {
       ports,
       volumeMounts: [
         { name: 'config', mountPath: LIVEKIT_CONFIG_PATHS.dir, readOnly: true },
-        ...(s.turn ? [s.turn.volumeMount] : []),
+        ...(s.turn?.mountsCertificate ? [s.turn.volumeMount] : []),
         ...(s.rtcAddress ? [RTC_ADDRESS_MOUNT] : []),
       ],
       readinessProbe: probe(3),

@@ -76,8 +76,14 @@ export interface TurnProps {
   readonly tlsPort?: number;
 
   /**
+   * TLS is terminated by the load balancer in front of `livekit-rtc` (clouds whose load balancers hold certificates): the SFU listens plain TCP on `tlsPort` and mounts no certificate. The load balancer must terminate TLS for `domain` on 443 and forward plain TCP to `tlsPort`.
+   * @default false; the SFU terminates TLS with `tls`
+   */
+  readonly externalTls?: boolean;
+
+  /**
    * Certificate for `domain`.
-   * @default none; `tls.existingSecret` is required when TURN is enabled
+   * @default none; `tls.existingSecret` is required when TURN is enabled, unless `externalTls` is true
    */
   readonly tls?: TurnTlsProps;
 }
@@ -109,6 +115,9 @@ const CERT_MANAGER_KEYS = { certKey: CERT_FILE, keyKey: KEY_FILE } as const;
 interface TurnSettings {
   readonly domain: string;
   readonly tlsPort: number;
+  readonly externalTls: boolean;
+  /** The raw prop, for its type check. */
+  readonly externalTlsProp: unknown;
   readonly issuer?: CertificateIssuerRef;
   readonly existingSecret?: string;
   /** The Secret mounted: the user's, or the managed Certificate's. */
@@ -125,6 +134,8 @@ function resolveTurn(props: TurnRelayProps): TurnSettings {
   return {
     domain: props.domain ?? '',
     tlsPort: props.tlsPort ?? 5349,
+    externalTls: props.externalTls === true,
+    externalTlsProp: props.externalTls,
     issuer,
     existingSecret: props.tls?.existingSecret,
     certificateSecretName: props.tls?.existingSecret ?? (issuer ? certificateName : ''),
@@ -144,7 +155,9 @@ export class TurnRelay extends Construct {
   public readonly domain: string;
   /** Container port of the TURNS listener. */
   public readonly tlsPort: number;
-  /** Name of the Secret holding the certificate. */
+  /** TLS is terminated upstream: no certificate is mounted. */
+  public readonly externalTls: boolean;
+  /** Name of the Secret holding the certificate ('' with `externalTls`). */
   public readonly certificateSecretName: string;
   /** The cert-manager Certificate, when `tls.issuer` is set. */
   public readonly certificate?: ApiObject;
@@ -158,13 +171,14 @@ export class TurnRelay extends Construct {
     const settings = resolveTurn(props);
     this.domain = settings.domain;
     this.tlsPort = settings.tlsPort;
+    this.externalTls = settings.externalTls;
     this.certificateSecretName = settings.certificateSecretName;
     this.certKey = settings.certKey;
     this.keyKey = settings.keyKey;
 
     const problems = new Problems();
     checkTurn(problems, settings, scopeOf(props).prefix);
-    if (settings.issuer) this.certificate = this.createCertificate(settings, settings.issuer);
+    if (settings.issuer && !settings.externalTls) this.certificate = this.createCertificate(settings, settings.issuer);
     reportProblems(this, problems);
   }
 
@@ -182,6 +196,11 @@ export class TurnRelay extends Construct {
     } as any);
   }
 
+  /** Whether the pod mounts the certificate volume (not with `externalTls`). */
+  public get mountsCertificate(): boolean {
+    return !this.externalTls;
+  }
+
   /** Where LiveKit reads the certificate. */
   public get certPath(): string {
     return `${CERT_DIR}/${CERT_FILE}`;
@@ -194,6 +213,8 @@ export class TurnRelay extends Construct {
 
   /** The `turn` section of LiveKit's config.yaml (keys LiveKit really reads). */
   public get configSection(): Record<string, unknown> {
+    // external_tls: LiveKit listens plain TCP on tls_port and loads no certificate (pkg/service/turn.go:138-139).
+    if (this.externalTls) return { enabled: true, domain: this.domain, tls_port: this.tlsPort, external_tls: true };
     return {
       enabled: true,
       domain: this.domain,
@@ -238,6 +259,20 @@ function checkTurn(problems: Problems, s: TurnSettings, p: string): void {
   } else if (!isFullyQualifiedDnsName(s.domain)) {
     problems.add(`${p}domain`, `${show(s.domain)} is not a fully-qualified lowercase DNS name`, 'LiveKit advertises it to clients and the certificate must match it, so relayed calls fail', 'use a host name such as "turn.matrix.example.org"');
   }
+  if (s.externalTlsProp !== undefined && typeof s.externalTlsProp !== 'boolean') {
+    problems.add(`${p}externalTls`, `${show(s.externalTlsProp)} is not true or false`, 'whether the SFU or the load balancer terminates TLS would be a guess, and a wrong guess leaves TURNS without a handshake', 'use true (the load balancer holds the certificate) or false');
+  }
+  if (s.externalTls) {
+    if (s.issuer || s.existingSecret !== undefined) {
+      problems.add(`${p}${s.issuer ? 'tls.issuer' : 'tls.existingSecret'}`, 'is set together with turn.externalTls', 'with TLS terminated by the load balancer the SFU never reads a certificate, so it would be issued or mounted for nothing while the one that matters lives on the load balancer', 'remove turn.tls, or turn.externalTls to let the SFU terminate TLS');
+    }
+  } else {
+    checkCertificate(problems, s, p);
+  }
+  checkContainerPort(problems, `${p}tlsPort`, s.tlsPort);
+}
+
+function checkCertificate(problems: Problems, s: TurnSettings, p: string): void {
   if (s.issuer && s.existingSecret) {
     problems.add(`${p}tls.issuer`, 'is set together with turn.tls.existingSecret', 'the relay can mount only one certificate Secret, and a managed Certificate would overwrite yours', 'remove turn.tls.issuer (bring your own Secret) or turn.tls.existingSecret (let cert-manager manage it)');
   }
@@ -251,7 +286,6 @@ function checkTurn(problems: Problems, s: TurnSettings, p: string): void {
       { path: `${p}tls.keyKey`, key: s.keyKey },
     ]);
   }
-  checkContainerPort(problems, `${p}tlsPort`, s.tlsPort);
 }
 
 function checkIssuer(problems: Problems, s: TurnSettings, issuer: CertificateIssuerRef, p: string): void {

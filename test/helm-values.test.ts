@@ -474,3 +474,28 @@ describe('homeserver feature keys and Service IP families (issue 15 sections 1 a
     expect(trace.valuesKeyOf('ipFamilies[0]')).toBe('matrixChat.ipFamilies[0]');
   });
 });
+
+describe('SFU options', () => {
+  test('logging, room defaults, turn.externalTls and rtc.udpPortRange map to props', () => {
+    const props = propsFromHelmValues(values({
+      livekit: {
+        keys: { existingSecret: { name: 'lk' } },
+        logging: { level: 'WARN', json: true, pionLevel: 'error' },
+        room: { emptyTimeout: 120, maxParticipants: 25 },
+        rtc: { udpPortRange: { start: 50000, end: 50100 } },
+        turn: { externalTls: true },
+      },
+    }));
+    const lk = props!.livekit!;
+    expect(lk.logging).toEqual({ level: 'warn', json: true, pionLevel: 'error' });
+    expect(lk.room?.emptyTimeout?.toSeconds()).toBe(120);
+    expect(lk.room?.maxParticipants).toBe(25);
+    expect(lk.rtc?.udpPortRange).toEqual({ start: 50000, end: 50100 });
+    expect(lk.turn?.externalTls).toBe(true);
+  });
+
+  test('an unknown log level is reported; the known ones map', () => {
+    expect(mapError(values({ livekit: { keys: { existingSecret: { name: 'lk' } }, logging: { level: 'verbose' } } }))).toContain('matrixChat.livekit.logging.level');
+    expect(mapError(values({ livekit: { keys: { existingSecret: { name: 'lk' } }, logging: { level: 'debug' } } }))).not.toContain('logging.level');
+  });
+});

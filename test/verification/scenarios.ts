@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { AppserviceRegistration, ClientIpSource, IpFamily, IpFamilyPolicy, IssuerKind, MatrixChatProps, NodeAddressSource, Routing, SupportContactRole } from '../../src';
+import { AppserviceRegistration, ClientIpSource, IpFamily, IpFamilyPolicy, IssuerKind, LogLevel, MatrixChatProps, NodeAddressSource, Routing, SupportContactRole } from '../../src';
 
 /** A named stack configuration the verification suite synthesizes and checks. */
 export interface Scenario {
@@ -399,5 +399,24 @@ export const SCENARIOS: readonly Scenario[] = [
       backup: { enabled: true, existingClaim: 'matrix-backups' },
     },
     livekit: INLINE_KEYS,
+  }),
+  scenario('SFU options: JSON debug logs, room defaults, TURN TLS terminated by the load balancer', {
+    serverName: SERVER,
+    homeserver: EXISTING_TOKEN,
+    livekit: {
+      ...EXISTING_KEYS,
+      logging: { level: LogLevel.DEBUG, json: true, pionLevel: LogLevel.WARN },
+      room: { emptyTimeout: Duration.minutes(2), maxParticipants: 50 },
+      turn: { enabled: true, domain: 'turn.chat.example.com', externalTls: true },
+    },
+  }),
+  scenario('SFU options in scale-out: a UDP port range on the host network', {
+    serverName: SERVER,
+    homeserver: EXISTING_TOKEN,
+    livekit: {
+      ...EXISTING_KEYS,
+      rtc: { udpPortRange: { start: 50000, end: 50999 } },
+      scaleOut: { enabled: true, replicas: 3, redis: { address: REDIS_ADDRESS } },
+    },
   }),
 ];
