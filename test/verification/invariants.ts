@@ -13,6 +13,7 @@ import {
   LIVEKIT_ENV, LIVEKIT_FORBIDDEN_IN_CONFIGMAP, LIVEKIT_KEYS, LK_JWT_ENV, TUWUNEL_APPSERVICE_ENV, TUWUNEL_ENV_EXTRA, TUWUNEL_FORBIDDEN_IN_CONFIGMAP,
   TUWUNEL_GLOBAL_KEYS, keyPaths, matchesAny, tuwunelEnvKey,
 } from './allow-lists';
+import { apiServer } from './apiserver';
 import { CRD_MODEL_FILES, validateCrds } from './crd-models';
 import { PodTemplate, containerPorts, findPort, podTemplates, programOf, quantity, ref, selectorMatches, strings } from './k8s';
 import { Scenario } from './scenarios';
@@ -1027,6 +1028,7 @@ export const INVARIANTS: ReadonlyArray<readonly [string, Invariant]> = [
   ['5 secrets', secrets],
   ['6 config files', configFiles],
   ['7 determinism', determinism],
+  ['8 API server', apiServer],
 ];
 
 /** Runs every invariant and returns all messages, each prefixed with the invariant's name. */
