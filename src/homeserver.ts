@@ -4,9 +4,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppserviceRegistration, appserviceConfig, appserviceTokenEnv, checkAppservices } from './appservices';
 import { ImageProps, TUWUNEL_IMAGE, checkImage, imageReference } from './images';
+import { isPositiveQuantity } from './k8s-rules';
 import { BASE_NAMES, CONFIG_HASH_ANNOTATION, MAX_STATEFULSET_NAME_LENGTH, prefixed, recommendedLabels, selectorLabels } from './names';
 import { ComponentProps, PodPlacementProps, SECRET_FILE_MODE, apiObjectsOf, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
-import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, isQuantity, parseUrl, reportProblems, show } from './validation';
+import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, parseUrl, reportProblems, show } from './validation';
 
 /** Where the homeserver keeps its database. */
 export interface PersistenceProps {
@@ -397,7 +398,7 @@ function checkHomeserverProps(
   if (props.livekitServiceUrl !== undefined && !managed) {
     checkLivekitServiceUrl(problems, props.livekitServiceUrl);
   }
-  if (persistence.enabled && !persistence.existingClaim && !isQuantity(persistence.size)) {
+  if (persistence.enabled && !persistence.existingClaim && !isPositiveQuantity(persistence.size)) {
     problems.add('homeserver.persistence.size', `${show(persistence.size)} is not a storage quantity`, 'the API server rejects the claim and the homeserver never starts', 'use a quantity such as "10Gi"');
   }
   if (persistence.storageClassName !== undefined && !isObjectName(persistence.storageClassName)) {

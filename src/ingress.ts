@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkIngressAnnotations } from './k8s-rules';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
 import { apiObjectsOf } from './pod';
 import { Problems, checkAnnotations, isObjectName, reportProblems, show } from './validation';
@@ -238,6 +239,7 @@ export class MatrixIngress extends Construct {
       controllerAnnotations['cert-manager.io/cluster-issuer'] = props.tls.clusterIssuer;
     }
     const annotations = { ...controllerAnnotations, ...props.annotations };
+    checkIngressAnnotations(problems, 'ingress.annotations', annotations, className);
 
     const routes = matrixRoutes(props);
     const ownLivekitHost = props.livekitSignaling !== undefined && props.livekitHost !== undefined && props.livekitHost !== props.serverName;

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ImageProps, LIVEKIT_IMAGE, checkImage, imageReference } from './images';
+import { checkAnnotationsSize } from './k8s-rules';
 import { BASE_NAMES, CONFIG_HASH_ANNOTATION, prefixed, recommendedLabels, selectorLabels } from './names';
 import { ComponentProps, PodPlacementProps, SecretKeyReference, apiObjectsOf, checkComponentProps, checkPlacement, commonPodSpec, configHash, containerSecurityContext, isManagedScope, placementPodSpec, podSecurityContext, resourceRequirements } from './pod';
 import { TurnProps, TurnRelay } from './turn-relay';
@@ -741,6 +742,7 @@ function checkLiveKitProps(problems: Problems, props: LiveKitProps, turnRelay: T
   }
   checkLabels(problems, 'livekit.rtc.serviceLabels', rtc.serviceLabels);
   checkAnnotations(problems, 'livekit.rtc.serviceAnnotations', rtc.serviceAnnotations);
+  checkAnnotationsSize(problems, 'livekit.rtc.serviceAnnotations', rtc.serviceAnnotations);
 }
 
 function checkScaleOut(problems: Problems, props: LiveKitProps, turnRelay: TurnRelay | undefined): void {

@@ -4,13 +4,15 @@ import { ContentSecurityPolicySources, contentSecurityPolicySources, mergeConten
 import { GatewayApiRoutingOptions, MatrixHttpRoute, Routing, RoutingKind } from './gateway-routes';
 import { Homeserver, HomeserverSettings, checkLivekitServiceUrl, checkServerName } from './homeserver';
 import { MatrixIngress, MatrixIngressOptions } from './ingress';
+import { checkObjectSizes, isDnsLabel } from './k8s-rules';
 import { LiveKit, LiveKitSettings, liveKitCredentials } from './livekit';
 import { LkJwt, LkJwtSettings } from './lk-jwt';
 import { BASE_NAMES, MAX_NAME_LENGTH, prefixed } from './names';
 import { MatrixNetworkPolicies } from './network-policies';
 import { SchedulingProps, apiObjectsOf, checkComponentProps, markManagedScope } from './pod';
+import { MATRIX_CHAT_PROP_TYPES, sanitizeProps } from './prop-types';
 import { TurnRelay } from './turn-relay';
-import { Problems, checkSecretReference, isFullyQualifiedDnsName, isObjectName, parseUrl, reportProblems, show } from './validation';
+import { Problems, checkSecretReference, isFullyQualifiedDnsName, parseUrl, reportProblems, show } from './validation';
 
 /** The homeserver part of `MatrixChat`. */
 export interface MatrixChatHomeserverOptions extends HomeserverSettings {
@@ -150,6 +152,7 @@ export class MatrixChat extends Construct {
     super(scope, id);
     markManagedScope(this);
     const problems = new Problems();
+    props = sanitizeProps(problems, MATRIX_CHAT_PROP_TYPES, props, ['serverName']);
     const serverName = props.serverName;
     const homeserverEnabled = props.homeserver?.enabled ?? true;
     const livekitBundled = props.livekit?.enabled ?? true;
@@ -191,7 +194,7 @@ export class MatrixChat extends Construct {
       problems.add('livekit.webhooks.enabled', 'is true while lkJwt.enabled is false', 'LiveKit would post every webhook to a lk-jwt-service that does not exist', 'enable lkJwt, or disable livekit.webhooks');
     }
     const ingressNamespace = props.networkPolicy?.ingressControllerNamespace;
-    if (ingressNamespace !== undefined && !isObjectName(ingressNamespace)) {
+    if (ingressNamespace !== undefined && !isDnsLabel(ingressNamespace)) {
       problems.add('networkPolicy.ingressControllerNamespace', `${show(ingressNamespace)} is not a namespace name`, 'the policy would admit no namespace, so every public request to the homeserver and lk-jwt-service is dropped', 'name the ingress controller\'s namespace, e.g. "ingress-nginx"');
     }
     if (ingressNamespace !== undefined && props.livekit?.scaleOut?.enabled && props.livekit?.webhooks?.enabled) {
@@ -274,6 +277,7 @@ export class MatrixChat extends Construct {
       this.lkJwt || this.livekit ? this.livekitPublicUrl : undefined,
     );
 
+    checkObjectSizes(this, props, () => apiObjectsOf(this));
     reportProblems(this, problems);
   }
 

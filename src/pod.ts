@@ -3,6 +3,7 @@ import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkAffinity, checkSizeRequestNotAboveLimit, checkTolerations, checkTopologySpreadConstraints, cpuMillisOf } from './k8s-rules';
 import { Problems, checkLabels, isObjectName, show } from './validation';
 
 /** Where the pods of the stack are scheduled; applied to every pod. */
@@ -81,6 +82,7 @@ export function checkPlacement(problems: Problems, path: string, props: PodPlace
   if (props.priorityClassName !== undefined && !isObjectName(props.priorityClassName)) {
     problems.add(`${path}.priorityClassName`, `${show(props.priorityClassName)} is not a PriorityClass name`, 'the API server rejects pods naming a PriorityClass that cannot exist', 'name an existing PriorityClass');
   }
+  checkTopologySpreadConstraints(problems, `${path}.topologySpreadConstraints`, props.topologySpreadConstraints);
 }
 
 /** Mode of mounted Secret files: readable by the owner and the pod's group only (LiveKit refuses files readable by others). */
@@ -152,6 +154,8 @@ export function plainCopy<T>(value: T): T {
 export function checkComponentProps(problems: Problems, props: ComponentProps): void {
   checkLabels(problems, 'labels', props.labels);
   checkLabels(problems, 'scheduling.nodeSelector', props.scheduling?.nodeSelector);
+  checkTolerations(problems, 'scheduling.tolerations', props.scheduling?.tolerations);
+  checkAffinity(problems, 'scheduling.affinity', props.scheduling?.affinity);
   (props.imagePullSecrets ?? []).forEach((name, index) => {
     if (!isObjectName(name)) {
       problems.add(`imagePullSecrets[${index}]`, `${show(name)} is not a valid Secret name`, 'the API server rejects the pod spec', 'name an existing Secret of type kubernetes.io/dockerconfigjson');
@@ -179,8 +183,7 @@ function sizeQuantity(size: Size): string {
 }
 
 function cpuMillis(cpu: kplus.Cpu): number {
-  const amount = cpu.amount;
-  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
+  return cpuMillisOf(cpu.amount);
 }
 
 /**
@@ -240,6 +243,7 @@ export function resourceRequirements(
   const storage = resources?.ephemeralStorage;
   const storageRequest = storage?.request ? attempt('ephemeralStorage.request', () => sizeQuantity(storage.request!)) : undefined;
   const storageLimit = storage?.limit ? attempt('ephemeralStorage.limit', () => sizeQuantity(storage.limit!)) : undefined;
+  checkSizeRequestNotAboveLimit(problems, `${path}.ephemeralStorage`, storage);
   if (storageRequest) requests['ephemeral-storage'] = k8s.Quantity.fromString(storageRequest);
   if (storageLimit) limits['ephemeral-storage'] = k8s.Quantity.fromString(storageLimit);
   return { requests, limits };

@@ -112,7 +112,7 @@ export function isObjectName(value: unknown): boolean {
 
 /** A key inside a Secret or ConfigMap. */
 export function isDataKey(value: unknown): boolean {
-  return typeof value === 'string' && value.length > 0 && value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value);
+  return typeof value === 'string' && value.length > 0 && value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value) && value !== '.' && !value.startsWith('..');
 }
 
 /** Validates a reference to a user-managed Secret (`namePath` is the prop holding its name) and keys of it. */
@@ -181,7 +181,7 @@ export function isLabelValue(value: unknown): boolean {
 /** Annotation keys follow the label-key rules; values may be any string. */
 export function checkAnnotations(problems: Problems, path: string, annotations: Record<string, string> | undefined): void {
   for (const [key, value] of Object.entries(annotations ?? {})) {
-    if (!isLabelKey(key)) {
+    if (!isLabelKey(key.toLowerCase())) {
       problems.add(
         `${path}.${key}`,
         `${show(key)} is not a valid annotation key`,

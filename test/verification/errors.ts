@@ -21,7 +21,7 @@ const PROP_PATHS: readonly string[] = [
   'ingress', 'ingress.enabled', 'ingress.className', 'ingress.tls', 'ingress.tls.enabled', 'ingress.tls.secretName', 'ingress.tls.clusterIssuer',
   'ingress.whitelistSourceRange', 'ingress.whitelistSourceRange[n]', 'ingress.annotations', 'ingress.annotations.*',
   // Opt-in features (issues 6, 7, 10).
-  'routing', 'routing.parentRefs', 'routing.parentRefs[n]', 'routing.parentRefs[n].name', 'routing.parentRefs[n].namespace', 'routing.parentRefs[n].sectionName',
+  'routing', 'routing.kind', 'routing.parentRefs', 'routing.parentRefs[n]', 'routing.parentRefs[n].name', 'routing.parentRefs[n].namespace', 'routing.parentRefs[n].sectionName',
   'networkPolicy.ingressControllerNamespace', 'lkJwt.serverNameAddress',
   'homeserver.appservices', 'homeserver.appservices[n]', 'homeserver.appservices[n].id', 'homeserver.appservices[n].url', 'homeserver.appservices[n].senderLocalpart',
   ...['users', 'aliases', 'rooms'].flatMap((k) => [`homeserver.appservices[n].${k}`, `homeserver.appservices[n].${k}[n]`, `homeserver.appservices[n].${k}[n].regex`, `homeserver.appservices[n].${k}[n].exclusive`]),
@@ -45,8 +45,13 @@ const PROP_PATHS: readonly string[] = [
 
 const MAP_PREFIXES = PROP_PATHS.filter((p) => p.endsWith('.*')).map((p) => p.slice(0, -1));
 
+/** Kubernetes structs passed through whole (tolerations, affinity, spread constraints): messages may name any field inside them. */
+const OPAQUE_ROOTS = /^(scheduling\.tolerations\[\d+\]|scheduling\.affinity|(homeserver|livekit|lkJwt)\.topologySpreadConstraints\[\d+\])(?=[.[]|: )/;
+
 /** Whether text starts with a known prop path followed by `: `; returns that path. */
 export function leadingPropPath(message: string): string | undefined {
+  const opaque = OPAQUE_ROOTS.exec(message);
+  if (opaque) return opaque[1];
   for (const mapPrefix of MAP_PREFIXES) {
     if (message.startsWith(mapPrefix)) return mapPrefix.slice(0, -1);
   }
@@ -80,7 +85,7 @@ export function errorProblems(error: unknown, props: MatrixChatProps): string[] 
       continue;
     }
     const set = valueAt(props, path) !== undefined;
-    const saysMissing = /undefined is not|is not set|is required|no credentials are set|but no registration token|is true but|not set while|neither a tag nor a digest|^no [A-Za-z ]+ (is|are) set|: no [A-Za-z ]+ (is|are) set/.test(line);
+    const saysMissing = /undefined is not|: is undefined, not |is not set|is required|no credentials are set|but no registration token|is true but|not set while|neither a tag nor a digest|^no [A-Za-z ]+ (is|are) set|: no [A-Za-z ]+ (is|are) set/.test(line);
     if (!set && !saysMissing) problems.push(`error blames ${path}, which the props do not set: ${JSON.stringify(line.slice(0, 200))}`);
   }
   return problems;
