@@ -20,3 +20,8 @@ test('the same token copied into a ConfigMap is a leak when no prop holds it', (
   objects.find((o) => o.kind === 'ConfigMap')!.data.leak = 'matrixchat';
   expect(secrets(objects, s).join('\n')).toMatch(/ConfigMap\/.*: an inline secret value appears at .*leak/);
 });
+
+test('a token that is part of the homeserver image name is no leak', () => {
+  const s = scenario('coincidence', props('construct', 'matrix.example.org'));
+  expect(secrets(synth(s.props, 'chat'), s)).toEqual([]);
+});
