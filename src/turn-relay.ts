@@ -139,7 +139,7 @@ export class TurnRelay extends Construct {
     } else if (!isFullyQualifiedDnsName(props.domain)) {
       problems.add(`${path}.domain`, `${show(props.domain)} is not a fully-qualified lowercase DNS name`, 'LiveKit advertises it to clients and the certificate must match it, so relayed calls fail', 'use a host name such as "turn.matrix.example.org"');
     }
-    if (issuer && props.tls?.existingSecret) {
+    if (issuer && props.tls?.existingSecret !== undefined) {
       problems.add(`${path}.tls.issuer`, 'is set together with turn.tls.existingSecret', 'the relay can mount only one certificate Secret, and a managed Certificate would overwrite yours', 'remove turn.tls.issuer (bring your own Secret) or turn.tls.existingSecret (let cert-manager manage it)');
     }
     if (issuer) {

@@ -57,6 +57,8 @@ const RULES: Rule[] = [
   ['spread selector In without values', spread({ labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: [] }] } }), spread({ labelSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['lk-jwt-service'] }] } }), 'lkJwt.topologySpreadConstraints[0].labelSelector.matchExpressions[0].values', 'must be non-empty'],
   // Namespaces are DNS labels (IsDNS1123Label), not subdomains.
   ['dotted ingressControllerNamespace', { ...M, networkPolicy: { ingressControllerNamespace: 'ingress.nginx' } }, { ...M, networkPolicy: { ingressControllerNamespace: 'ingress-nginx' } }, 'networkPolicy.ingressControllerNamespace', 'not a namespace name'],
+  // fuzz:deep seed 1338263567: an empty existingSecret beside an issuer became the Certificate's and the volume's secretName "".
+  ['turn.tls.issuer with an empty existingSecret', lk({ turn: { enabled: true, domain: 'turn.example.org', tls: { issuer: { name: 'le' }, existingSecret: '' } } }), lk({ turn: { enabled: true, domain: 'turn.example.org', tls: { issuer: { name: 'le' } } } }), 'livekit.turn.tls.issuer', 'is set together with turn.tls.existingSecret'],
   // Wrong types from JavaScript callers.
   ['imagePullSecrets a string', { ...M, imagePullSecrets: 'regcred' as any }, { ...M, imagePullSecrets: ['regcred'] }, 'imagePullSecrets', 'not a list'],
   ['appservices [{}]', hs({ appservices: [{} as any] }), hs({ appservices: [APPSERVICE] }), 'homeserver.appservices[0].id', 'is required but not set'],
