@@ -134,6 +134,13 @@ packageAll.reset();
 packageAll.spawn(project.tasks.tryFind('package:js')!);
 packageAll.spawn(bindings);
 
+// Many fresh seeds x many runs of the fuzz properties, in bounded time (FUZZ_SEEDS, FUZZ_SEED_COUNT, FUZZ_RUNS, FUZZ_BUDGET_S); not in CI.
+project.addTask('fuzz:deep', {
+  description: 'Fuzz the props with many fresh seeds (prints the seeds it ran)',
+  exec: 'jest --ci test/fuzz-deep.test.ts',
+  env: { FUZZ_DEEP: '1' },
+});
+
 // Benchmarks run against the compiled library; not part of the test command.
 project.addTask('bench', {
   description: 'Measure cold start, scaling and footprint; writes bench/results.json',

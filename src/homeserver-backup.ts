@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { HomeserverResolved } from './homeserver-settings';
 import { ImageDefaults, ImageProps, checkImage, imageReference } from './images';
+import { STRUCTS } from './known-props.generated';
 import { BASE_NAMES, prefixed } from './names';
 import { containerSecurityContext } from './security-context';
 import { Problems, isObjectName, isQuantity, show } from './validation';
@@ -118,6 +119,10 @@ function wholeSeconds(value: unknown): number | undefined {
 export function checkBackup(problems: Problems, s: HomeserverResolved, p: string): void {
   const props = s.props.backup;
   if (props === undefined) return;
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    problems.add(`${p}backup`, `${show(props)} is not a map of settings`, 'the setting would be silently ignored', 'use e.g. { enabled: true }');
+    return;
+  }
   const at = `${p}backup.`;
   if (props.enabled !== undefined && typeof props.enabled !== 'boolean') {
     problems.add(`${at}enabled`, `${show(props.enabled)} is not true or false`, 'whether the database is backed up would be guessed', 'use true or false');
@@ -125,7 +130,8 @@ export function checkBackup(problems: Problems, s: HomeserverResolved, p: string
   }
   const b = s.backup;
   if (!b.enabled) {
-    const set = Object.keys(props).filter((key) => key !== 'enabled' && (props as Record<string, unknown>)[key] !== undefined);
+    // Unknown keys are reported as typos (known-props.ts), not as settings to switch on.
+    const set = Object.keys(props).filter((key) => key !== 'enabled' && key in STRUCTS.HomeserverBackupProps && (props as Record<string, unknown>)[key] !== undefined);
     if (set.length > 0) {
       problems.add(`${at}${set[0]}`, `is set while ${at}enabled is not true`, 'no backup is taken, so the setting would be silently ignored', `set ${at}enabled to true, or remove ${set.join(', ')}`);
     }

@@ -6,12 +6,13 @@ import type { HomeserverProps } from './homeserver';
 import { ResolvedBackup, checkBackup, resolveBackup } from './homeserver-backup';
 import { ResolvedFeatures, checkFeatures, resolveFeatures } from './homeserver-features';
 import { TUWUNEL_IMAGE, checkImage } from './images';
+import { isPositiveQuantity } from './k8s-rules';
 import { BASE_NAMES, MAX_STATEFULSET_NAME_LENGTH, prefixed } from './names';
 import { checkComponentProps, checkPlacement } from './pod';
 import { ResourceDefaults } from './resources';
 import { ResolvedSnapshots, checkSnapshots, resolveSnapshots } from './snapshot-schedule';
 import { TUWUNEL_PATHS } from './tuwunel-config';
-import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, isQuantity, parseUrl, show } from './validation';
+import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, parseUrl, show } from './validation';
 
 /** Largest request body Tuwunel accepts by default (100 MiB); the nginx body limit follows it. */
 export const DEFAULT_MAX_REQUEST_SIZE = 104_857_600;
@@ -245,7 +246,8 @@ function checkMaxRequestSize(problems: Problems, maxRequestSize: number, p: stri
 }
 
 function checkPersistence(problems: Problems, persistence: ResolvedPersistence, p: string): void {
-  if (persistence.enabled && !persistence.existingClaim && !isQuantity(persistence.size)) {
+  // A zero or negative size passes the quantity syntax but the API server refuses the claim (ValidatePersistentVolumeClaimSpec).
+  if (persistence.enabled && !persistence.existingClaim && !isPositiveQuantity(persistence.size)) {
     problems.add(`${p}persistence.size`, `${show(persistence.size)} is not a storage quantity`, 'the API server rejects the claim and the homeserver never starts', 'use a quantity such as "10Gi"');
   }
   if (persistence.storageClassName !== undefined && !isObjectName(persistence.storageClassName)) {

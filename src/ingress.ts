@@ -4,6 +4,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULT_MAX_REQUEST_SIZE } from './homeserver-settings';
+import { checkIngressAnnotations } from './k8s-rules';
 import { checkUnknownProps } from './known-props';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
 import { apiObjectsOf } from './pod';
@@ -177,6 +178,7 @@ export class MatrixIngress extends Construct {
       controllerAnnotations['cert-manager.io/cluster-issuer'] = props.tls.clusterIssuer;
     }
     const annotations = { ...controllerAnnotations, ...props.annotations };
+    checkIngressAnnotations(problems, 'ingress.annotations', annotations, className);
     if (className === 'nginx' && props.elementWeb?.nginxConfigurationSnippet) {
       webAnnotations['nginx.ingress.kubernetes.io/configuration-snippet'] = nginxHeaderSnippet(props.elementWeb.responseHeaders ?? {});
     }

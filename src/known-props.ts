@@ -44,7 +44,10 @@ function checkStruct(problems: Problems, known: { readonly [prop: string]: strin
   // Object.keys leaves out symbol keys, such as the validation scope a parent hands its child.
   for (const key of Object.keys(value)) {
     const type = known[key];
-    if (type === undefined) {
+    if (type === undefined && !/^[A-Za-z_$][\w$]*$/.test(key)) {
+      // No prop path can name such a key: report it at the struct holding it (`props` at the top).
+      problems.add(path === '' ? 'props' : path, `has the key ${JSON.stringify(key)}, which is not a prop name`, 'the value is ignored and the default applies', 'remove the key');
+    } else if (type === undefined) {
       const names = Object.keys(known);
       const suggestion = closest(key, names);
       problems.add(
@@ -65,3 +68,47 @@ function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
+/**
+ * A copy of the props without values whose shape contradicts the structs the assembly declares
+ * (null or a string where a struct belongs, a non-list where a list of structs belongs), each
+ * reported at its path: construction then goes on with the defaults instead of throwing a TypeError.
+ */
+export function withoutMistypedStructs(problems: Problems, struct: string, props: unknown, path = ''): unknown {
+  const known = STRUCTS[struct];
+  if (!known || !isPlainObject(props)) return props;
+  const copy: Record<string | symbol, unknown> = { ...(props as Record<string, unknown>) };
+  for (const symbol of Object.getOwnPropertySymbols(props)) copy[symbol] = (props as Record<symbol, unknown>)[symbol];
+  for (const [key, type] of Object.entries(known)) {
+    const value = copy[key];
+    if (value === undefined || type === '') continue;
+    const at = join(path, key);
+    const element = type.replace(/(\[\]|\{\})$/, '');
+    if (type.endsWith('[]')) {
+      if (!Array.isArray(value)) {
+        problems.add(at, `${describe(value)} is not a list`, 'the construct cannot read it and would otherwise fail', 'pass a list, or remove the prop');
+        delete copy[key];
+        continue;
+      }
+      copy[key] = value.flatMap((item, i) => {
+        if (isPlainObject(item)) return [withoutMistypedStructs(problems, element, item, `${at}[${i}]`)];
+        problems.add(`${at}[${i}]`, `${describe(item)} is not a map of settings`, 'the construct cannot read it and would otherwise fail', 'pass an object, or remove the entry');
+        return [];
+      });
+    } else if (!type.endsWith('{}')) {
+      if (!isPlainObject(value)) {
+        // Class instances (Duration, Routing, kplus resources) are '' in the table; a struct here must be plain data.
+        problems.add(at, `${describe(value)} is not a map of settings`, 'the construct cannot read it and would otherwise fail', 'pass an object, or remove the prop');
+        delete copy[key];
+        continue;
+      }
+      copy[key] = withoutMistypedStructs(problems, element, value, at);
+    }
+  }
+  return copy;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value === 'object' ? 'an object' : String(value);
+}

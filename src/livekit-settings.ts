@@ -2,6 +2,7 @@
 import { Duration, Size } from 'cdk8s';
 import { ResolvedComponent, resolveComponent } from './component';
 import { KUBECTL_IMAGE, LIVEKIT_IMAGE, checkImage, imageReference } from './images';
+import { checkAnnotationsSize } from './k8s-rules';
 import type { LiveKitCredentialsRef, LiveKitProps } from './livekit';
 import { LiveKitKeysProps, LiveKitRedisProps, LogLevel, NodeAddressSource, RtcPortRange, ServiceMonitorProps } from './livekit-props';
 import { LK_JWT_PORT } from './lk-jwt';
@@ -249,6 +250,7 @@ export function checkLiveKit(problems: Problems, s: LiveKitResolved, p: string):
   }
   checkLabels(problems, `${p}rtc.serviceLabels`, s.props.rtc?.serviceLabels);
   checkAnnotations(problems, `${p}rtc.serviceAnnotations`, s.props.rtc?.serviceAnnotations);
+  checkAnnotationsSize(problems, `${p}rtc.serviceAnnotations`, s.props.rtc?.serviceAnnotations);
   checkPlacement(problems, p, s.props);
 }
 

@@ -1,6 +1,7 @@
 // The checks MatrixChat owns: the shared props, the values it derives for the components, and rules across components.
 import type { GatewayApiRoutingOptions } from './gateway-routes';
 import { checkLivekitServiceUrl, checkPublicHost, checkServerName } from './homeserver-settings';
+import { isDnsLabel } from './k8s-rules';
 import { liveKitCredentials } from './livekit-settings';
 import { LkJwtRelease, servesDelayedLeave } from './lk-jwt-release';
 import type { MatrixChatProps } from './matrix-chat';
@@ -64,7 +65,8 @@ export function checkMatrixChat(problems: Problems, s: MatrixChatResolved): void
   }
   checkElementWebWiring(problems, s);
   const ingressNamespace = s.ingressNamespace;
-  if (ingressNamespace !== undefined && !isObjectName(ingressNamespace)) {
+  // Namespaces are DNS labels (no dots): a dotted name can never match and the policy drops every request.
+  if (ingressNamespace !== undefined && !isDnsLabel(ingressNamespace)) {
     problems.add('networkPolicy.ingressControllerNamespace', `${show(ingressNamespace)} is not a namespace name`, 'the policy would admit no namespace, so every public request to the homeserver and lk-jwt-service is dropped', 'name the ingress controller\'s namespace, e.g. "ingress-nginx"');
   }
   if (ingressNamespace !== undefined && props.livekit?.scaleOut?.enabled && s.livekitBundled && s.webhooksEnabled) {
@@ -83,7 +85,7 @@ function checkElementWebWiring(problems: Problems, s: MatrixChatResolved): void 
     problems.add('elementWeb.enabled', `${show(web.enabled)} is not true or false`, 'whether Element Web is deployed would be guessed', 'use true or false, or remove elementWeb');
   }
   if (!s.elementWebEnabled) return;
-  if (web.host === s.livekitHost) {
+  if (web.host !== undefined && web.host === s.livekitHost) {
     problems.add('elementWeb.host', `${show(web.host)} is also LiveKit's host (livekit.publicUrl)`, 'one host would route "/" to Element Web and /rtc to LiveKit, and a LiveKit-only certificate or DNS setup breaks the client', 'serve Element Web on its own name, e.g. "chat.example.org"');
   }
   if (web.tlsSecretName !== undefined && !isObjectName(web.tlsSecretName)) {

@@ -7,7 +7,8 @@ import { MatrixHttpRoute, Routing, RoutingKind } from './gateway-routes';
 import { Homeserver, HomeserverSettings } from './homeserver';
 import { clientIpRouting, withClientIpRouting } from './homeserver-features';
 import { MatrixIngress, MatrixIngressOptions } from './ingress';
-import { checkUnknownProps } from './known-props';
+import { checkObjectSizes } from './k8s-rules';
+import { checkUnknownProps, withoutMistypedStructs } from './known-props';
 import { LiveKit, LiveKitSettings } from './livekit';
 import { liveKitCredentials } from './livekit-settings';
 import { LkJwt, LkJwtSettings, lkJwtReleaseOf } from './lk-jwt';
@@ -15,6 +16,7 @@ import { servesDelayedLeave } from './lk-jwt-release';
 import { MatrixChatResolved, checkMatrixChat } from './matrix-chat-checks';
 import { MatrixNetworkPolicies } from './network-policies';
 import { SchedulingProps, apiObjectsOf } from './pod';
+import { MATRIX_CHAT_PROP_TYPES, sanitizeProps } from './prop-types';
 import { ElementWebRouteRef, IngressBackendRef } from './routing';
 import { ServiceIpFamilyProps } from './service-ip-families';
 import { TurnRelay } from './turn-relay';
@@ -263,8 +265,11 @@ export class MatrixChat extends Construct {
 
   constructor(scope: Construct, id: string, props: MatrixChatProps) {
     super(scope, id);
-    checkUnknownProps(this, 'MatrixChatProps', props);
     const problems = new Problems();
+    // Untyped callers (JavaScript, YAML): a wrong type is a problem naming its path, and the value is dropped so construction goes on.
+    checkUnknownProps(this, 'MatrixChatProps', props);
+    props = sanitizeProps(problems, MATRIX_CHAT_PROP_TYPES, props, ['serverName']);
+    props = withoutMistypedStructs(problems, 'MatrixChatProps', props) as MatrixChatProps;
     const settings = resolveMatrixChat(props);
     this.livekitPublicUrl = settings.livekitPublicUrl;
     this.wellKnownClient = wellKnownClientDocument(settings.publicHost, livekitServiceUrlOf(settings));
@@ -295,6 +300,7 @@ export class MatrixChat extends Construct {
       settings.homeserverEnabled ? settings.publicHost : undefined,
       this.lkJwt || this.livekit ? this.livekitPublicUrl : undefined,
     );
+    checkObjectSizes(this, props, () => apiObjectsOf(this));
     reportProblems(this, problems);
   }
 

@@ -2,6 +2,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkAffinity, checkTolerations, checkTopologySpreadConstraints } from './k8s-rules';
 import { ServiceIpFamilyProps, checkServiceIpFamilies } from './service-ip-families';
 import { Problems, checkLabels, isObjectName, show } from './validation';
 
@@ -87,6 +88,7 @@ export function checkPlacement(problems: Problems, p: string, props: PodPlacemen
   if (props.priorityClassName !== undefined && !isObjectName(props.priorityClassName)) {
     problems.add(`${p}priorityClassName`, `${show(props.priorityClassName)} is not a PriorityClass name`, 'the API server rejects pods naming a PriorityClass that cannot exist', 'name an existing PriorityClass');
   }
+  checkTopologySpreadConstraints(problems, `${p}topologySpreadConstraints`, props.topologySpreadConstraints);
 }
 
 /** The API objects below a construct, for escape hatches. */
@@ -126,6 +128,8 @@ export function plainCopy<T>(value: T): T {
 export function checkComponentProps(problems: Problems, props: ComponentProps): void {
   checkLabels(problems, 'labels', props.labels);
   checkLabels(problems, 'scheduling.nodeSelector', props.scheduling?.nodeSelector);
+  checkTolerations(problems, 'scheduling.tolerations', props.scheduling?.tolerations);
+  checkAffinity(problems, 'scheduling.affinity', props.scheduling?.affinity);
   checkServiceIpFamilies(problems, props);
   if (props.gitOpsPruneProtection !== undefined && typeof props.gitOpsPruneProtection !== 'boolean') {
     problems.add('gitOpsPruneProtection', `${show(props.gitOpsPruneProtection)} is not true or false`, 'whether Argo CD and Flux may prune the database claims and inline Secrets would be guessed', 'use true (the default) or false');

@@ -2,6 +2,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
+import { checkSizeRequestNotAboveLimit, cpuMillisOf } from './k8s-rules';
 import { Problems } from './validation';
 
 /** Default requests and limits of one container. */
@@ -24,8 +25,7 @@ function sizeQuantity(size: Size): string {
 }
 
 function cpuMillis(cpu: kplus.Cpu): number {
-  const amount = cpu.amount;
-  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
+  return cpuMillisOf(cpu.amount);
 }
 
 /**
@@ -85,6 +85,7 @@ export function resourceRequirements(
   const storage = resources?.ephemeralStorage;
   const storageRequest = storage?.request ? attempt('ephemeralStorage.request', () => sizeQuantity(storage.request!)) : undefined;
   const storageLimit = storage?.limit ? attempt('ephemeralStorage.limit', () => sizeQuantity(storage.limit!)) : undefined;
+  checkSizeRequestNotAboveLimit(problems, `${path}.ephemeralStorage`, storage);
   if (storageRequest) requests['ephemeral-storage'] = k8s.Quantity.fromString(storageRequest);
   if (storageLimit) limits['ephemeral-storage'] = k8s.Quantity.fromString(storageLimit);
   return { requests, limits };

@@ -2,6 +2,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { HomeserverResolved } from './homeserver-settings';
+import { STRUCTS } from './known-props.generated';
 import { BASE_NAMES, prefixed } from './names';
 import { Problems, isObjectName, show } from './validation';
 
@@ -99,6 +100,10 @@ export function isSnapshotCronspec(value: unknown): boolean {
 export function checkSnapshots(problems: Problems, s: HomeserverResolved, p: string): void {
   const props = s.props.snapshots;
   if (props === undefined) return;
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    problems.add(`${p}snapshots`, `${show(props)} is not a map of settings`, 'the setting would be silently ignored', 'use e.g. { enabled: true, schedule: "0 3 * * *" }');
+    return;
+  }
   const at = `${p}snapshots.`;
   if (props.enabled !== undefined && typeof props.enabled !== 'boolean') {
     problems.add(`${at}enabled`, `${show(props.enabled)} is not true or false`, 'whether the claims are snapshotted would be guessed', 'use true or false');
@@ -106,7 +111,8 @@ export function checkSnapshots(problems: Problems, s: HomeserverResolved, p: str
   }
   const sn = s.snapshots;
   if (!sn.enabled) {
-    const set = Object.keys(props).filter((key) => key !== 'enabled' && (props as Record<string, unknown>)[key] !== undefined);
+    // Unknown keys are reported as typos (known-props.ts), not as settings to switch on.
+    const set = Object.keys(props).filter((key) => key !== 'enabled' && key in STRUCTS.HomeserverSnapshotProps && (props as Record<string, unknown>)[key] !== undefined);
     if (set.length > 0) {
       problems.add(`${at}${set[0]}`, `is set while ${at}enabled is not true`, 'no SnapshotSchedule is emitted, so the setting would be silently ignored', `set ${at}enabled to true, or remove ${set.join(', ')}`);
     }

@@ -16,7 +16,7 @@ import { Problems } from './validation';
  */
 export function reportStartupProblems(problems: Problems, found: StartupProblem[]): void {
   for (const p of found) {
-    if (p.path !== REPORTED_ELSEWHERE && !problems.hasPath(p.path)) problems.add(p.path, p.problem, p.consequence, p.fix);
+    if (p.path !== REPORTED_ELSEWHERE && !problems.hasPathUnder(p.path)) problems.add(p.path, p.problem, p.consequence, p.fix);
   }
 }
 
@@ -32,11 +32,11 @@ function blameBy(table: ReadonlyArray<readonly [string, string]>, fallback: (key
 }
 
 /** The prop behind each `global.<key>` of tuwunel.toml (REPORTED_ELSEWHERE for props the parent validates). */
-function tuwunelBlame(s: HomeserverResolved): (key: string) => string {
+function tuwunelBlame(s: HomeserverResolved, blameExtra = true): (key: string) => string {
   const p = s.scope.prefix;
   const parent = s.scope.parentValidated;
   const publicHost = parent ? REPORTED_ELSEWHERE : 'publicHost';
-  return blameBy([
+  const table = blameBy([
     ['global.server_name', parent ? REPORTED_ELSEWHERE : 'serverName'],
     ['global.port', `${p}clientPort`],
     ['global.max_request_size', `${p}maxRequestSize`],
@@ -59,16 +59,26 @@ function tuwunelBlame(s: HomeserverResolved): (key: string) => string {
     ['global.refresh_token_ttl', `${p}refreshTokenTtl`],
     ['global.trusted_servers', `${p}trustedServers`],
     ['global.log', `${p}logLevel`],
+    ['global.well_known.support_page', `${p}supportPage`],
+    ['global.well_known.support_contact', `${p}supportContacts`],
+    ['global.well_known.support_role', `${p}supportContacts`],
+    ['global.well_known.support_email', `${p}supportContacts`],
+    ['global.well_known.support_mxid', `${p}supportContacts`],
+    ['global.allow_local_presence', `${p}presence`],
+    ['global.allow_incoming_presence', `${p}presence`],
+    ['global.allow_outgoing_presence', `${p}presence`],
     ['global.database_path', `${p}persistence`],
     ['global.database_backup_path', `${p}backup`],
     ['global.database_backups_to_keep', `${p}backup.keep`],
     ['global.admin_signal_execute', `${p}backup`],
     ['global.admin_execute_errors_ignore', `${p}admins`],
     ['global.yes_i_am_very_very_sure_i_want_an_open_registration_server_prone_to_abuse', `${p}allowRegistration`],
-  ], (key) => {
+  ], (key) => `${p}${key.replace(/^global\./, '')}`);
+  // A key the user wrote through the escape hatch is blamed there, before any prop that also sets it.
+  return (key) => {
     const bare = key.replace(/^global\./, '');
-    return inExtra(s.props.extraConfig, bare) ? `${p}extraConfig.${bare}` : `${p}${bare}`;
-  });
+    return blameExtra && inExtra(s.props.extraConfig, bare) ? `${p}extraConfig.${bare}` : table(key);
+  };
 }
 
 /** Whether the user's extraConfig holds this dotted key path (or a table above it). */
@@ -94,7 +104,7 @@ const TUWUNEL_ALWAYS_MANAGED = [
 /** homeserver.extraConfig merged into the `[global]` table: refusals reported, accepted keys merged. */
 export function mergeTuwunelExtraConfig(problems: Problems, s: HomeserverResolved, global: Record<string, unknown>): Record<string, unknown> {
   const p = s.scope.prefix;
-  const blame = tuwunelBlame(s);
+  const blame = tuwunelBlame(s, false);
   const propOf = (key: string): string => {
     const prop = blame(`global.${key}`);
     return prop === REPORTED_ELSEWHERE ? (key === 'server_name' ? 'serverName' : 'publicHost') : prop;
@@ -155,6 +165,11 @@ function liveKitBlame(p: string, extra?: unknown): (key: string) => string {
     ['prometheus', `${p}metrics`],
     ['keys', `${p}keys`],
     ['key_file', `${p}keys`],
+    ['room.max_participants', `${p}room.maxParticipants`],
+    ['room.empty_timeout', `${p}room.emptyTimeout`],
+    ['rtc.port_range_start', `${p}rtc.udpPortRange`],
+    ['rtc.port_range_end', `${p}rtc.udpPortRange`],
+    ['logging', `${p}logging`],
   ], (key) => (inExtra(extra, key) ? `${p}extraConfig.${key}` : `${p}${key}`));
 }
 

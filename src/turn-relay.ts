@@ -273,7 +273,8 @@ function checkTurn(problems: Problems, s: TurnSettings, p: string): void {
 }
 
 function checkCertificate(problems: Problems, s: TurnSettings, p: string): void {
-  if (s.issuer && s.existingSecret) {
+  // An empty existingSecret counts as set: with an issuer it would otherwise give the Certificate secretName "" (fuzz:deep).
+  if (s.issuer && s.existingSecret !== undefined) {
     problems.add(`${p}tls.issuer`, 'is set together with turn.tls.existingSecret', 'the relay can mount only one certificate Secret, and a managed Certificate would overwrite yours', 'remove turn.tls.issuer (bring your own Secret) or turn.tls.existingSecret (let cert-manager manage it)');
   }
   if (s.issuer) {

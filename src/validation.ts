@@ -21,6 +21,11 @@ export class Problems {
     this.messages.push(`${path}: ${what}; ${why}. Fix: ${fix}.`);
   }
 
+  /** Whether a problem is already reported at this prop path or below it. */
+  public hasPathUnder(path: string): boolean {
+    return this.messages.some((m) => m.startsWith(`${path}: `) || m.startsWith(`${path}.`) || m.startsWith(`${path}[`));
+  }
+
   /** Whether a problem is already reported at this prop path. */
   public hasPath(path: string): boolean {
     return this.messages.some((m) => m.startsWith(`${path}: `));
@@ -118,7 +123,8 @@ export function isObjectName(value: unknown): boolean {
 
 /** A key inside a Secret or ConfigMap. */
 export function isDataKey(value: unknown): boolean {
-  return typeof value === 'string' && value.length > 0 && value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value);
+  // IsConfigMapKey: also not `.`, `..` or `..`-prefixed (the kubelet's atomic-writer reserves them).
+  return typeof value === 'string' && value.length > 0 && value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value) && value !== '.' && !value.startsWith('..');
 }
 
 /** Validates a reference to a user-managed Secret (`namePath` is the prop holding its name) and keys of it. */
@@ -177,7 +183,8 @@ export function isLabelValue(value: unknown): boolean {
 /** Annotation keys follow the label-key rules; values may be any string. */
 export function checkAnnotations(problems: Problems, path: string, annotations: Record<string, string> | undefined): void {
   for (const [key, value] of Object.entries(annotations ?? {})) {
-    checkKey(problems, `${path}.${key}`, key, 'annotation', 'the API server rejects the object');
+    // The API server lowercases annotation keys before checking them (ValidateAnnotations).
+    checkKey(problems, `${path}.${key}`, key.toLowerCase(), 'annotation', 'the API server rejects the object');
     if (typeof value !== 'string') {
       problems.add(`${path}.${key}`, `${show(value)} is not a string`, 'annotation values must be strings or the API server rejects the object', 'quote the value');
     }

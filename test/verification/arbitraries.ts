@@ -52,7 +52,7 @@ const digest = fc.string({ unit: hex, minLength: 64, maxLength: 64 }).map((h) =>
 const tag = fc.tuple(fc.constantFrom('v', '', 'sha-'), fc.string({ unit: fc.constantFrom(...'0123456789.abc_-'.split('')), minLength: 1, maxLength: 12 }))
   .map(([p, s]) => `${p}1${s}`);
 const objectName = dnsLabel;
-const secretKey = fc.string({ unit: fc.constantFrom(...'abcXYZ019_-.'.split('')), minLength: 1, maxLength: 20 }).filter((k) => k !== '.' && k !== '..');
+const secretKey = fc.string({ unit: fc.constantFrom(...'abcXYZ019_-.'.split('')), minLength: 1, maxLength: 20 }).filter((k) => k !== '.' && !k.startsWith('..')); // IsConfigMapKey's hasChDirPrefix
 /** Printable ASCII without whitespace: a valid registration token, with quotes, `#`, `=` and `:`. */
 const printable = fc.constantFrom(...Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)));
 export const token = fc.string({ unit: printable, minLength: 12, maxLength: 64 }).map((s) => `tok${s}`);

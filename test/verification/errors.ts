@@ -1,11 +1,12 @@
 /** Checks that a synthesis failure is our validation error, naming real prop paths. */
 import { MatrixChatProps } from '../../src';
+import { STRUCTS } from '../../src/known-props.generated';
 
 export const VALIDATION_PREFIX = 'Validation failed with the following errors';
 
 /** Every prop path of MatrixChatProps, as patterns (`*` = a user-chosen map key, `[n]` = a list index). */
 const PROP_PATHS: readonly string[] = [
-  'serverName', 'namePrefix', 'labels', 'labels.*', 'imagePullSecrets', 'imagePullSecrets[n]',
+  'props', 'serverName', 'namePrefix', 'labels', 'labels.*', 'imagePullSecrets', 'imagePullSecrets[n]',
   'scheduling', 'scheduling.nodeSelector', 'scheduling.nodeSelector.*', 'scheduling.tolerations', 'scheduling.affinity',
   'networkPolicy', 'networkPolicy.enabled',
   'homeserver', 'homeserver.enabled', 'homeserver.clientPort', 'homeserver.allowRegistration', 'homeserver.registrationToken',
@@ -21,7 +22,7 @@ const PROP_PATHS: readonly string[] = [
   'ingress', 'ingress.enabled', 'ingress.className', 'ingress.tls', 'ingress.tls.enabled', 'ingress.tls.secretName', 'ingress.tls.clusterIssuer',
   'ingress.whitelistSourceRange', 'ingress.whitelistSourceRange[n]', 'ingress.annotations', 'ingress.annotations.*',
   // Opt-in features (issues 6, 7, 10).
-  'routing', 'routing.parentRefs', 'routing.parentRefs[n]', 'routing.parentRefs[n].name', 'routing.parentRefs[n].namespace', 'routing.parentRefs[n].sectionName',
+  'routing', 'routing.kind', 'routing.parentRefs', 'routing.parentRefs[n]', 'routing.parentRefs[n].name', 'routing.parentRefs[n].namespace', 'routing.parentRefs[n].sectionName',
   'networkPolicy.ingressControllerNamespace', 'lkJwt.serverNameAddress',
   'homeserver.appservices', 'homeserver.appservices[n]', 'homeserver.appservices[n].id', 'homeserver.appservices[n].url', 'homeserver.appservices[n].senderLocalpart',
   ...['users', 'aliases', 'rooms'].flatMap((k) => [`homeserver.appservices[n].${k}`, `homeserver.appservices[n].${k}[n]`, `homeserver.appservices[n].${k}[n].regex`, `homeserver.appservices[n].${k}[n].exclusive`]),
@@ -45,15 +46,46 @@ const PROP_PATHS: readonly string[] = [
 
 const MAP_PREFIXES = PROP_PATHS.filter((p) => p.endsWith('.*')).map((p) => p.slice(0, -1));
 
+/** Kubernetes structs passed through whole (tolerations, affinity, spread constraints): messages may name any field inside them. */
+const OPAQUE_ROOTS = /^(scheduling\.tolerations\[\d+\]|scheduling\.affinity|(homeserver|livekit|lkJwt)\.topologySpreadConstraints\[\d+\])(?=[.[]|: )/;
+
 /** Whether text starts with a known prop path followed by `: `; returns that path. */
 export function leadingPropPath(message: string): string | undefined {
+  const opaque = OPAQUE_ROOTS.exec(message);
+  if (opaque) return opaque[1];
   for (const mapPrefix of MAP_PREFIXES) {
     if (message.startsWith(mapPrefix)) return mapPrefix.slice(0, -1);
   }
-  const match = /^([A-Za-z]+(?:\[\d+\])*(?:\.[A-Za-z]+(?:\[\d+\])*)*)(: )/.exec(message);
+  const match = /^([A-Za-z_$][\w$]*(?:\[\d+\])*(?:\.[A-Za-z_$][\w$]*(?:\[\d+\])*)*)(: )/.exec(message);
   if (!match) return undefined;
   const path = match[1].replace(/\[\d+\]/g, '[n]');
-  return PROP_PATHS.includes(path) ? match[1] : undefined;
+  if (PROP_PATHS.includes(path) || isDerivedPropPath(path)) return match[1];
+  // An unknown key is reported at its own path, one level below a known one.
+  const parent = path.replace(/\.[^.]+$/, '');
+  return parent !== path && message.startsWith(`${match[1]}: is not a known prop`) && (parent === '' || PROP_PATHS.includes(parent) || isDerivedPropPath(parent)) ? match[1] : undefined;
+}
+
+/**
+ * A path through the prop structs as the jsii assembly declares them (src/known-props.generated.ts),
+ * so props added later are known without a hand-kept list; below a value the assembly does not
+ * describe (maps, JSON, Kubernetes types) any key may follow.
+ */
+function isDerivedPropPath(path: string): boolean {
+  let struct: string | undefined = 'MatrixChatProps';
+  const segments = path.split('.');
+  for (let i = 0; i < segments.length; i++) {
+    if (struct === undefined) return true;
+    const [name, ...indexes] = segments[i].split('[n]');
+    const type: string | undefined = STRUCTS[struct]?.[name];
+    if (type === undefined) return false;
+    if (type === '') return true;
+    const element: string = type.replace(/(\[\]|\{\})$/, '');
+    struct = indexes.length >= 0 ? element : undefined;
+    if (type.endsWith('{}') && i < segments.length - 1) {
+      i++; // a user-chosen map key
+    }
+  }
+  return true;
 }
 
 function valueAt(props: MatrixChatProps, path: string): unknown {
@@ -80,7 +112,7 @@ export function errorProblems(error: unknown, props: MatrixChatProps): string[] 
       continue;
     }
     const set = valueAt(props, path) !== undefined;
-    const saysMissing = /undefined is not|is not set|is required|no credentials are set|but no registration token|is true but|not set while|neither a tag nor a digest|^no [A-Za-z ]+ (is|are) set|: no [A-Za-z ]+ (is|are) set/.test(line);
+    const saysMissing = /undefined is not|: is undefined, not |is not set|is required|no credentials are set|but no registration token|is true but|not set while|neither a tag nor a digest|^no [A-Za-z ]+ (is|are) set|: no [A-Za-z ]+ (is|are) set/.test(line);
     if (!set && !saysMissing) problems.push(`error blames ${path}, which the props do not set: ${JSON.stringify(line.slice(0, 200))}`);
   }
   return problems;
