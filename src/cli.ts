@@ -338,7 +338,14 @@ export function readValuesFile(file: string): Record<string, unknown> {
   const library = loadYamlLibrary();
   let docs: unknown[];
   if (library) {
-    const parsed = library.parseAllDocuments(text, { version: '1.1', uniqueKeys: true, customTags: withoutDatesAndBinary });
+    let parsed: unknown;
+    try {
+      parsed = library.parseAllDocuments(text, { version: '1.1', uniqueKeys: true, customTags: withoutDatesAndBinary });
+    } catch (error) {
+      // Older yaml releases (the one cdk8s 2.68 bundles) overflow the stack on deep flow nesting instead of reporting it.
+      if (error instanceof RangeError) throw new UsageError(`${name} is nested too deeply`);
+      throw error;
+    }
     const documents = (Array.isArray(parsed) ? parsed : [parsed]) as YamlDocument[];
     for (const doc of documents) {
       // Warnings too: an unknown tag such as `!vault x` would otherwise become a plain string.
