@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { K8sObject, container, find, objectIds, podSpec, problemLines, volume } from './util';
+import { HARDENED_CONTAINER, K8sObject, container, find, objectIds, podSpec, problemLines, volume } from './util';
 import { keyPaths, matchesAny } from './verification/allow-lists';
 import { ELEMENT_WEB_CONFIG_KEYS, ELEMENT_WEB_FEATURES, ELEMENT_WEB_NULLABLE_KEYS } from './verification/element-web-keys';
 import { ELEMENT_CALL_INLINE_SCRIPT_HASHES, ElementWeb, ElementWebProps } from '../src/element-web';
@@ -152,16 +152,7 @@ describe('pod', () => {
     const d = deployment(synth());
     const spec = podSpec(d);
     expect(spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(container(d).securityContext).toEqual({
-      runAsNonRoot: true,
-      runAsUser: 10001,
-      runAsGroup: 10001,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(container(d).securityContext).toEqual(HARDENED_CONTAINER);
     expect(spec.automountServiceAccountToken).toBe(false);
     expect(spec.enableServiceLinks).toBe(false);
   });

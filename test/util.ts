@@ -230,3 +230,21 @@ export const EXTERNAL_OBJECT_IDS = [
   'Service/matrix-homeserver',
   'StatefulSet/matrix-homeserver',
 ];
+
+/** One validation rule: props that break it, the valid neighbour, the prop path and the reason named. */
+export type RuleCase = [rule: string, bad: MatrixChatProps, good: MatrixChatProps, path: string, reason: string];
+
+/** Each rule is reported at its prop path with its reason and a fix, and its valid neighbour synthesizes. */
+export function testRuleTable(rules: RuleCase[]): void {
+  test.each(rules)('%s: reported at its prop path with the reason', (_rule, bad, _good, path, reason) => {
+    const lines = problemsAt(bad, path);
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    expect(lines.some((line) => line.includes(reason))).toBe(true);
+    // Every message also says what to do.
+    for (const line of lines) expect(line).toMatch(/Fix: .+\.$/);
+  });
+
+  test.each(rules)('%s: the valid neighbour synthesizes', (_rule, _bad, good) => {
+    expect(synthErrors(good)).toBe('');
+  });
+}

@@ -1,6 +1,6 @@
 // Validation across the stack: every rule, its message and its valid neighbour.
 import { Size } from 'cdk8s';
-import { EXTERNAL_PROPS, MINIMAL_PROPS, problemLines, problemsAt, synthErrors, synthErrorsWithoutNamespace, TEST_API_SECRET, TEST_DIGEST } from './util';
+import { EXTERNAL_PROPS, MINIMAL_PROPS, RuleCase, testRuleTable, problemLines, problemsAt, synthErrors, synthErrorsWithoutNamespace, TEST_API_SECRET, TEST_DIGEST } from './util';
 import { MatrixChatProps } from '../src';
 
 const M = MINIMAL_PROPS;
@@ -39,7 +39,7 @@ const EXT_URL = 'wss://livekit.operator.example';
  * One row per rule: the props that break it, a valid neighbour that differs only in that
  * respect, the prop path the message must lead with, and part of the reason it must give.
  */
-type Rule = [rule: string, bad: MatrixChatProps, good: MatrixChatProps, path: string, reason: string];
+type Rule = RuleCase;
 
 const RULES: Rule[] = [
   // server name and names
@@ -127,17 +127,7 @@ const RULES: Rule[] = [
 ];
 
 describe('validation rules', () => {
-  test.each(RULES)('%s: reported at its prop path with the reason', (_rule, bad, _good, path, reason) => {
-    const lines = problemsAt(bad, path);
-    expect(lines.length).toBeGreaterThanOrEqual(1);
-    expect(lines.some((line) => line.includes(reason))).toBe(true);
-    // Every message also says what to do.
-    for (const line of lines) expect(line).toMatch(/Fix: .+\.$/);
-  });
-
-  test.each(RULES)('%s: the valid neighbour synthesizes', (_rule, _bad, good) => {
-    expect(synthErrors(good)).toBe('');
-  });
+  testRuleTable(RULES);
 
   test('traefik without a namespace: reported at ingress.className', () => {
     const props = ing({ className: 'traefik' });
