@@ -22,7 +22,8 @@ interface JsiiType {
   readonly datatype?: boolean;
   readonly namespace?: string;
   readonly interfaces?: string[];
-  readonly properties?: Array<{ readonly name: string; readonly type: TypeRef }>;
+  readonly base?: string;
+  readonly properties?: Array<{ readonly name: string; readonly type: TypeRef; readonly optional?: boolean; readonly static?: boolean }>;
   readonly initializer?: { readonly parameters?: Array<{ readonly name: string; readonly type: TypeRef }> };
 }
 
@@ -38,10 +39,19 @@ export interface Assembly {
  */
 export type StructTable = { [struct: string]: { [prop: string]: string } };
 
-/** What the check needs: the props struct of each construct and every struct reachable from them. */
+/**
+ * Per struct (and per class of this library a prop holds, such as Routing), the type of each prop:
+ * `string`, `number`, `boolean`, `json`, `enum`, `k8s` (a Kubernetes API struct), `construct`, a
+ * class (`cdk8s.Duration`, `Routing`) or a struct name, with `[]`/`{}` for arrays and maps of it,
+ * and a trailing `?` when the prop is optional.
+ */
+export type TypeTable = { [struct: string]: { [prop: string]: string } };
+
+/** What the checks need: the props struct of each construct and every struct reachable from them. */
 export interface KnownProps {
   readonly roots: string[];
   readonly structs: StructTable;
+  readonly types: TypeTable;
 }
 
 /** Reads an assembly file, following jsii's redirect to a compressed assembly. */
@@ -94,6 +104,26 @@ export function knownPropsFromAssembly(own: Assembly, dependency: (assembly: str
     for (const base of t.interfaces ?? []) propsOf(typeOf(base)!, into);
     for (const p of t.properties ?? []) into[p.name] = describe(p.type);
   };
+  const isConstruct = (t: JsiiType | undefined): boolean => t !== undefined && (t.fqn === 'constructs.Construct' || (t.base !== undefined && isConstruct(typeOf(t.base))));
+  const typesPending: string[] = [];
+  const typeName = (ref: TypeRef): string => {
+    if (ref.collection) return `${typeName(ref.collection.elementtype)}${ref.collection.kind === 'array' ? '[]' : '{}'}`;
+    if (ref.primitive) return ref.primitive === 'any' || ref.primitive === 'json' ? 'json' : ref.primitive;
+    if (!ref.fqn) return 'json';
+    const t: JsiiType | undefined = typeOf(ref.fqn);
+    const struct: boolean = isStruct(t);
+    if (struct || (t?.kind === 'class' && ref.fqn.startsWith(`${own.name}.`) && !isConstruct(t))) {
+      typesPending.push(ref.fqn);
+      return nameOf(ref.fqn);
+    }
+    if (t?.kind === 'enum') return 'enum';
+    if (t?.kind === 'interface' && t.datatype === true) return 'k8s';
+    return isConstruct(t) ? 'construct' : nameOf(ref.fqn);
+  };
+  const typesOf = (t: JsiiType, into: { [prop: string]: string }): void => {
+    for (const base of t.interfaces ?? []) typesOf(typeOf(base)!, into);
+    for (const p of t.properties ?? []) if (!p.static) into[p.name] = `${typeName(p.type)}${p.optional ? '?' : ''}`;
+  };
 
   const roots: string[] = [];
   for (const t of Object.values(own.types)) {
@@ -111,34 +141,57 @@ export function knownPropsFromAssembly(own: Assembly, dependency: (assembly: str
     structs[name] = {};
     propsOf(typeOf(fqn)!, structs[name]);
   }
-  const sorted: StructTable = {};
-  for (const name of Object.keys(structs).sort()) {
-    sorted[name] = Object.fromEntries(Object.entries(structs[name]).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const types: TypeTable = {};
+  typesPending.push(...roots.map((root) => (own.types[`${own.name}.${root}`] ? `${own.name}.${root}` : root)));
+  while (typesPending.length > 0) {
+    const fqn = typesPending.pop()!;
+    const name = nameOf(fqn);
+    if (types[name]) continue;
+    types[name] = {};
+    typesOf(typeOf(fqn)!, types[name]);
   }
-  return { roots: roots.sort(), structs: sorted };
+  return { roots: roots.sort(), structs: sortTable(structs), types: sortTable(types) };
+}
+
+function sortTable(table: StructTable): StructTable {
+  const sorted: StructTable = {};
+  for (const name of Object.keys(table).sort()) {
+    sorted[name] = Object.fromEntries(Object.entries(table[name]).sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+  return sorted;
 }
 
 /** The TypeScript source of src/known-props.generated.ts (the project's lint style, lines ≤ 150). */
 export function renderKnownProps(known: KnownProps): string {
   const q = (s: string) => `'${s}'`;
+  const table = (tableName: string, doc: string[], structs: StructTable): string[] => {
+    const out = ['/**', ...doc.map((line) => ` * ${line}`), ' */', `export const ${tableName}: { readonly [struct: string]: { readonly [prop: string]: string } } = {`];
+    for (const [name, props] of Object.entries(structs)) {
+      const fields = Object.entries(props).map(([prop, type]) => `${prop}: ${q(type)}`);
+      const oneLine = `  ${q(name)}: { ${fields.join(', ')} },`;
+      if (oneLine.length <= 150) out.push(oneLine);
+      else out.push(`  ${q(name)}: {`, ...fields.map((f) => `    ${f},`), '  },');
+    }
+    out.push('};', '');
+    return out;
+  };
   const lines = [
-    '// Generated by projenrc/known-props.ts from the jsii assembly at compile: the props each struct accepts. Do not edit.',
+    '// Generated by projenrc/known-props.ts from the jsii assembly at compile: the props each struct accepts and their types. Do not edit.',
     '',
     `// The props of the constructs: ${known.roots.join(', ')}.`,
     '',
-    '/**',
-    ' * Per struct, its props: `\'\'` for a value not looked into (primitive, enum, class instance, JSON,',
-    ' * Kubernetes API type), else the struct the value is, with `[]` for an array and `{}` for a map of them.',
-    ' */',
-    'export const STRUCTS: { readonly [struct: string]: { readonly [prop: string]: string } } = {',
+    ...table('STRUCTS', [
+      'Per struct, its props: `\'\'` for a value not looked into (primitive, enum, class instance, JSON,',
+      'Kubernetes API type), else the struct the value is, with `[]` for an array and `{}` for a map of them.',
+    ], known.structs),
+    ...table('PROP_TYPES', [
+      'Per struct (and per class of this library a prop holds, such as Routing), the type of each prop:',
+      '`string`, `number`, `boolean`, `json`, `enum`, `k8s` (a Kubernetes API struct), `construct`, a',
+      'class (`cdk8s.Duration`, `Routing`) or a struct name, with `[]`/`{}` for arrays and maps of it,',
+      'and a trailing `?` when the prop is optional.',
+    ], known.types),
   ];
-  for (const [name, props] of Object.entries(known.structs)) {
-    const fields = Object.entries(props).map(([prop, type]) => `${prop}: ${q(type)}`);
-    const oneLine = `  ${q(name)}: { ${fields.join(', ')} },`;
-    if (oneLine.length <= 150) lines.push(oneLine);
-    else lines.push(`  ${q(name)}: {`, ...fields.map((f) => `    ${f},`), '  },');
-  }
-  lines.push('};', '');
+  lines.pop();
   return lines.join('\n');
 }
 

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { configHash } from './config-hash';
 import { elementWebConfig } from './element-web-config';
 import { ImageDefaults, ImageProps, checkImage, imageReference } from './images';
-import { checkUnknownProps } from './known-props';
+import { checkedProps } from './known-props';
 import { BASE_NAMES, CONFIG_HASH_ANNOTATION, prefixed, recommendedLabels, selectorLabels } from './names';
 import { ComponentProps, PodPlacementProps, apiObjectsOf, checkComponentProps, checkPlacement, commonPodSpec, placementPodSpec } from './pod';
 import { resourceRequirements } from './resources';
@@ -190,7 +190,7 @@ export class ElementWeb extends Construct {
 
   constructor(scope: Construct, id: string, props: ElementWebProps) {
     super(scope, id);
-    checkUnknownProps(this, 'ElementWebProps', props);
+    props = checkedProps(this, 'ElementWebProps', props);
     const problems = new Problems();
     this.name = prefixed(props.namePrefix, BASE_NAMES.elementWeb);
     this.host = props.host;
@@ -198,11 +198,11 @@ export class ElementWeb extends Construct {
     const labels = recommendedLabels('element-web', 'matrix-client', this.name, props.labels);
 
     // Inside MatrixChat the shared props, the server name and the derived URL are validated by MatrixChat.
-    const managed = scopeOf(props).parentValidated;
+    const { parentValidated: managed, prefix: p } = scopeOf(props);
     if (!managed) checkComponentProps(problems, props);
-    checkImage(problems, 'elementWeb.image', props.image, ELEMENT_WEB_IMAGE);
-    checkPlacement(problems, 'elementWeb.', props);
-    checkElementWebProps(problems, props, managed);
+    checkImage(problems, `${p}image`, props.image, ELEMENT_WEB_IMAGE);
+    checkPlacement(problems, p, props);
+    checkElementWebProps(problems, props, managed, p);
 
     const config = elementWebConfig({ homeserverUrl: props.homeserverUrl, serverName: props.serverName, brand: props.brand });
     this.configJson = `${JSON.stringify(config, null, 2)}\n`;
@@ -254,7 +254,7 @@ export class ElementWeb extends Construct {
               ports: [{ name: 'http', containerPort: ELEMENT_WEB_PORT, protocol: 'TCP' }],
               readinessProbe: probe(3),
               livenessProbe: probe(6),
-              resources: resourceRequirements(problems, 'elementWeb.resources', props.resources, { cpuRequestMillis: 10, memoryRequest: Size.mebibytes(32), memoryLimit: Size.mebibytes(128) }),
+              resources: resourceRequirements(problems, `${scopeOf(props).prefix}resources`, props.resources, { cpuRequestMillis: 10, memoryRequest: Size.mebibytes(32), memoryLimit: Size.mebibytes(128) }),
               securityContext: containerSecurityContext(),
               volumeMounts: [
                 // subPath: a directory mount over /app would hide the application itself.
@@ -290,24 +290,24 @@ export class ElementWeb extends Construct {
 }
 
 /** Validates the props only Element Web has. */
-function checkElementWebProps(problems: Problems, props: ElementWebProps, managed: boolean): void {
+function checkElementWebProps(problems: Problems, props: ElementWebProps, managed: boolean, p: string): void {
   if (!isFullyQualifiedDnsName(props.host)) {
-    problems.add('elementWeb.host', `${show(props.host)} is not a fully qualified DNS name`, 'the Ingress or HTTPRoute rejects the host and no certificate can be issued for it, so the client is unreachable', 'use a lowercase DNS name such as "chat.example.org"');
+    problems.add(`${p}host`, `${show(props.host)} is not a fully qualified DNS name`, 'the Ingress or HTTPRoute rejects the host and no certificate can be issued for it, so the client is unreachable', 'use a lowercase DNS name such as "chat.example.org"');
   }
   // Inside MatrixChat the server name is validated once and the homeserver URL is derived from it.
   const homeserver = parseUrl(props.homeserverUrl, ['https']);
   if (!homeserver && !managed) {
-    problems.add('elementWeb.homeserverUrl', `${show(props.homeserverUrl)} is not an https:// URL`, 'Element Web would send sign-in requests to an address browsers refuse or cannot reach from an https page', 'use the public client-API URL, e.g. "https://matrix.example.org"');
+    problems.add(`${p}homeserverUrl`, `${show(props.homeserverUrl)} is not an https:// URL`, 'Element Web would send sign-in requests to an address browsers refuse or cannot reach from an https page', 'use the public client-API URL, e.g. "https://matrix.example.org"');
   } else if (homeserver?.hostname === props.host) {
-    problems.add('elementWeb.host', `${show(props.host)} is also the homeserver's host`, 'one host cannot route "/" to both, and Element advises against sharing an origin with the homeserver (user content could script the client)', 'serve Element Web on its own name, e.g. "chat.example.org"');
+    problems.add(`${p}host`, `${show(props.host)} is also the homeserver's host`, 'one host cannot route "/" to both, and Element advises against sharing an origin with the homeserver (user content could script the client)', 'serve Element Web on its own name, e.g. "chat.example.org"');
   }
   if (!managed && (typeof props.serverName !== 'string' || !(SERVER_NAME.test(props.serverName) || isIpAddress(props.serverName)))) {
     problems.add('serverName', `${show(props.serverName)} is not a Matrix server name`, 'Element Web would show and look up a server that cannot exist', 'use the DNS name in your user IDs, e.g. "example.org"');
   }
   if (props.brand !== undefined && (typeof props.brand !== 'string' || props.brand.trim() === '')) {
-    problems.add('elementWeb.brand', `${show(props.brand)} is not a non-empty string`, 'Element Web would show an empty app name in titles and notifications', 'set a name such as "Example Chat", or leave it unset for "Element"');
+    problems.add(`${p}brand`, `${show(props.brand)} is not a non-empty string`, 'Element Web would show an empty app name in titles and notifications', 'set a name such as "Example Chat", or leave it unset for "Element"');
   }
-  for (const [path, sources] of [['elementWeb.connectSources', props.connectSources], ['elementWeb.frameSources', props.frameSources]] as const) {
+  for (const [path, sources] of [[`${p}connectSources`, props.connectSources], [`${p}frameSources`, props.frameSources]] as const) {
     if (sources === undefined) continue;
     if (!Array.isArray(sources)) {
       problems.add(path, `${show(sources)} is not a list`, 'the Content-Security-Policy cannot be built from it', 'give a list of origins such as ["wss://matrix.example.org"]');

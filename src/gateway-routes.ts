@@ -1,10 +1,13 @@
 // Gateway API routing: the `Routing` choice of MatrixChat and the HTTPRoutes on the server name (and LiveKit's own host).
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkUnknownProps } from './known-props';
+import { isDnsLabel } from './k8s-rules';
+import { checkedProps } from './known-props';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
 import { IngressBackendRef, MatrixRoute, MatrixRoutingTargets, matrixRoutes, routingHosts, wellKnownRoutes } from './routing';
+import { checkRoutingTargets } from './routing-checks';
 import { Problems, isObjectName, reportProblems, show } from './validation';
+import { scopeOf } from './validation-scope';
 
 /** A Gateway the routes attach to. */
 export interface GatewayParentRef {
@@ -80,19 +83,24 @@ export class MatrixHttpRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: MatrixHttpRouteProps) {
     super(scope, id);
-    checkUnknownProps(this, 'MatrixHttpRouteProps', props);
+    props = checkedProps(this, 'MatrixHttpRouteProps', props);
     const problems = new Problems();
     const name = prefixed(props.namePrefix, BASE_NAMES.httpRoute);
-    if (props.parentRefs.length === 0) {
-      problems.add('routing.parentRefs', 'is empty', 'an HTTPRoute attached to no Gateway serves nothing, so the homeserver is unreachable', 'name the Gateway that serves the server name');
+    // Inside MatrixChat the targets are derived and checked there, and the Gateways are `routing.parentRefs`.
+    const { prefix: p, parentValidated } = scopeOf(props);
+    if (!parentValidated) checkRoutingTargets(problems, props, BASE_NAMES.wellKnownHttpRoute);
+    const refs = props.parentRefs ?? [];
+    if (refs.length === 0) {
+      problems.add(`${p}parentRefs`, props.parentRefs === undefined ? 'is not set' : 'is empty', 'an HTTPRoute attached to no Gateway serves nothing, so the homeserver is unreachable', 'name the Gateway that serves the server name');
     }
-    props.parentRefs.forEach((ref, index) => {
-      if (!isObjectName(ref.name)) problems.add(`routing.parentRefs[${index}].name`, `${show(ref.name)} is not a Gateway name`, 'the route never attaches and nothing is reachable', 'name an existing Gateway');
-      if (ref.namespace !== undefined && !isObjectName(ref.namespace)) problems.add(`routing.parentRefs[${index}].namespace`, `${show(ref.namespace)} is not a namespace name`, 'the route never attaches and nothing is reachable', 'name the Gateway\'s namespace');
-      if (ref.sectionName !== undefined && !isObjectName(ref.sectionName)) problems.add(`routing.parentRefs[${index}].sectionName`, `${show(ref.sectionName)} is not a listener name`, 'the route never attaches and nothing is reachable', 'name a listener of the Gateway, e.g. "https"');
+    refs.forEach((ref, index) => {
+      const at = `${p}parentRefs[${index}]`;
+      if (!isObjectName(ref.name)) problems.add(`${at}.name`, `${show(ref.name)} is not a Gateway name`, 'the route never attaches and nothing is reachable', 'name an existing Gateway');
+      if (ref.namespace !== undefined && !isDnsLabel(ref.namespace)) problems.add(`${at}.namespace`, `${show(ref.namespace)} is not a namespace name (a DNS label)`, 'the route never attaches and nothing is reachable', 'name the Gateway\'s namespace');
+      if (ref.sectionName !== undefined && !isObjectName(ref.sectionName)) problems.add(`${at}.sectionName`, `${show(ref.sectionName)} is not a listener name`, 'the route never attaches and nothing is reachable', 'name a listener of the Gateway, e.g. "https"');
     });
 
-    const parentRefs = props.parentRefs.map((ref) => ({
+    const parentRefs = refs.map((ref) => ({
       group: 'gateway.networking.k8s.io',
       kind: 'Gateway',
       name: ref.name,
@@ -132,7 +140,8 @@ export class MatrixHttpRoute extends Construct {
       const livekitName = prefixed(props.namePrefix, BASE_NAMES.livekitHttpRoute);
       this.livekitRoute = httpRoute('livekit-route', livekitName, livekitHost, matrixRoutes({ livekitSignaling: props.livekitSignaling }));
     }
-    const web = props.elementWeb;
+    // An Element Web route without a backend (untyped callers) is reported by checkRoutingTargets and not built.
+    const web = props.elementWeb?.backend !== undefined ? props.elementWeb : undefined;
     if (web !== undefined) {
       // ResponseHeaderModifier (HTTPRoute filter, standard channel) sets the headers on this host's responses only.
       const headers = Object.entries(web.responseHeaders ?? {}).map(([headerName, value]) => ({ name: headerName, value }));

@@ -11,7 +11,7 @@ import { ssoSecretVolumes } from './homeserver-features';
 import { HomeserverFeatureSettings } from './homeserver-options';
 import { DEFAULT_STARTUP_TIMEOUT, HomeserverResolved, STARTUP_PROBE_PERIOD_SECONDS, checkHomeserver, resolveHomeserver } from './homeserver-settings';
 import { ImageProps } from './images';
-import { checkUnknownProps } from './known-props';
+import { checkedProps } from './known-props';
 import { CONFIG_HASH_ANNOTATION } from './names';
 import { ComponentProps, PodPlacementProps, apiObjectsOf, commonPodSpec, placementPodSpec } from './pod';
 import { resourceRequirements } from './resources';
@@ -216,7 +216,7 @@ export class Homeserver extends Construct {
 
   constructor(scope: Construct, id: string, props: HomeserverProps) {
     super(scope, id);
-    checkUnknownProps(this, 'HomeserverProps', props);
+    props = checkedProps(this, 'HomeserverProps', props);
     const problems = new Problems();
     const settings = resolveHomeserver(props);
     this.name = settings.name;

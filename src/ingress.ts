@@ -5,11 +5,13 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULT_MAX_REQUEST_SIZE } from './homeserver-settings';
 import { checkIngressAnnotations } from './k8s-rules';
-import { checkUnknownProps } from './known-props';
+import { checkedProps } from './known-props';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
 import { apiObjectsOf } from './pod';
 import { ElementWebRouteRef, MatrixRoute, MatrixRoutingTargets, matrixRoutes, routingHosts, wellKnownRoutes } from './routing';
+import { checkRoutingTargets } from './routing-checks';
 import { Problems, checkAnnotations, isObjectName, reportProblems, show } from './validation';
+import { scopeOf } from './validation-scope';
 
 /** TLS of the ingress host. */
 export interface IngressTlsProps {
@@ -98,8 +100,11 @@ export class MatrixIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: MatrixIngressProps) {
     super(scope, id);
-    checkUnknownProps(this, 'MatrixIngressProps', props);
+    props = checkedProps(this, 'MatrixIngressProps', props);
     const problems = new Problems();
+    // Inside MatrixChat the targets are derived and checked there, and the Ingress props sit under `ingress.`.
+    const { prefix: p, parentValidated } = scopeOf(props);
+    if (!parentValidated) checkRoutingTargets(problems, props, BASE_NAMES.traefikRedirect);
     const name = prefixed(props.namePrefix, BASE_NAMES.ingress);
     const labels = recommendedLabels('matrix-chat', 'ingress', name, props.labels);
     const className = props.className ?? 'nginx';
@@ -110,23 +115,23 @@ export class MatrixIngress extends Construct {
     const namespace = props.namespace;
 
     if (!isObjectName(className)) {
-      problems.add('ingress.className', `${show(className)} is not an IngressClass name`, 'no controller picks up the Ingress and nothing is reachable', 'name an IngressClass of the cluster, e.g. "nginx"');
+      problems.add(`${p}className`, `${show(className)} is not an IngressClass name`, 'no controller picks up the Ingress and nothing is reachable', 'name an IngressClass of the cluster, e.g. "nginx"');
     }
     sourceRanges.forEach((range, index) => {
       if (!isCidr(range)) {
-        problems.add(`ingress.whitelistSourceRange[${index}]`, `${show(range)} is not a CIDR`, 'the controller rejects the allow-list and either serves everyone or nobody', 'use CIDRs such as "203.0.113.0/24"');
+        problems.add(`${p}whitelistSourceRange[${index}]`, `${show(range)} is not a CIDR`, 'the controller rejects the allow-list and either serves everyone or nobody', 'use CIDRs such as "203.0.113.0/24"');
       }
     });
     if (tlsEnabled && !isObjectName(tlsSecretName)) {
-      problems.add('ingress.tls.secretName', `${show(tlsSecretName)} is not a Secret name`, 'the controller cannot find the certificate and serves its default one', 'use a Secret name such as "matrix-certificate"');
+      problems.add(`${p}tls.secretName`, `${show(tlsSecretName)} is not a Secret name`, 'the controller cannot find the certificate and serves its default one', 'use a Secret name such as "matrix-certificate"');
     }
     if (props.tls?.clusterIssuer !== undefined && !tlsEnabled) {
-      problems.add('ingress.tls.clusterIssuer', 'is set while ingress.tls.enabled is false', 'cert-manager only issues certificates for an Ingress tls block, so no certificate would ever be issued', 'set ingress.tls.enabled to true, or remove clusterIssuer');
+      problems.add(`${p}tls.clusterIssuer`, `is set while ${p}tls.enabled is false`, 'cert-manager only issues certificates for an Ingress tls block, so no certificate would ever be issued', `set ${p}tls.enabled to true, or remove clusterIssuer`);
     }
     if (props.tls?.clusterIssuer !== undefined && !isObjectName(props.tls.clusterIssuer)) {
-      problems.add('ingress.tls.clusterIssuer', `${show(props.tls.clusterIssuer)} is not a ClusterIssuer name`, 'cert-manager finds no issuer and no certificate is issued', 'name an existing ClusterIssuer');
+      problems.add(`${p}tls.clusterIssuer`, `${show(props.tls.clusterIssuer)} is not a ClusterIssuer name`, 'cert-manager finds no issuer and no certificate is issued', 'name an existing ClusterIssuer');
     }
-    checkAnnotations(problems, 'ingress.annotations', props.annotations);
+    checkAnnotations(problems, `${p}annotations`, props.annotations);
 
     const controllerAnnotations: Record<string, string> = {};
     // Element Web's Ingress gets the same controller annotations, plus its headers where the controller can set them.
@@ -147,7 +152,7 @@ export class MatrixIngress extends Construct {
       if (sourceRanges.length > 0) controllerAnnotations['haproxy.router.openshift.io/ip_allowlist'] = sourceRanges.join(' ');
     } else if (className === 'traefik') {
       if (namespace === undefined || namespace === '') {
-        problems.add('ingress.className', '"traefik" needs the namespace the stack is deployed to, but the chart has none', 'Traefik resolves middlewares as "<namespace>-<name>@kubernetescrd", so a wrong namespace makes the router fail and every route returns 404', 'set `namespace` on the Chart that holds MatrixChat');
+        problems.add(`${p}className`, '"traefik" needs the namespace the stack is deployed to, but the chart has none', 'Traefik resolves middlewares as "<namespace>-<name>@kubernetescrd", so a wrong namespace makes the router fail and every route returns 404', 'set `namespace` on the Chart that holds MatrixChat');
       }
       const ns = namespace ?? 'default';
       const middleware = (constructId: string, baseName: string, spec: Record<string, unknown>) => {
@@ -178,7 +183,7 @@ export class MatrixIngress extends Construct {
       controllerAnnotations['cert-manager.io/cluster-issuer'] = props.tls.clusterIssuer;
     }
     const annotations = { ...controllerAnnotations, ...props.annotations };
-    checkIngressAnnotations(problems, 'ingress.annotations', annotations, className);
+    checkIngressAnnotations(problems, `${p}annotations`, annotations, className);
     if (className === 'nginx' && props.elementWeb?.nginxConfigurationSnippet) {
       webAnnotations['nginx.ingress.kubernetes.io/configuration-snippet'] = nginxHeaderSnippet(props.elementWeb.responseHeaders ?? {});
     }
@@ -209,7 +214,8 @@ export class MatrixIngress extends Construct {
       },
     });
 
-    if (props.elementWeb) {
+    // An Element Web route without a backend (untyped callers) is reported by checkRoutingTargets and not built.
+    if (props.elementWeb?.backend !== undefined) {
       const webIngressAnnotations = { ...controllerAnnotations, ...webAnnotations, ...props.annotations };
       this.elementWebIngress = elementWebIngress(this, props, props.elementWeb, className, webIngressAnnotations, tlsEnabled);
     }

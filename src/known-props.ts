@@ -2,7 +2,8 @@
 import { Construct } from 'constructs';
 import { closest, isPlainObject } from './helm-values-reader';
 import { STRUCTS } from './known-props.generated';
-import { Problems, reportProblems } from './validation';
+import { sanitizeProps } from './prop-types';
+import { Problems, reportProblems, settleFor } from './validation';
 import { scopeOf } from './validation-scope';
 
 /** Constructs whose whole props were checked: their children got props built from those, so they check nothing again. */
@@ -69,46 +70,19 @@ function join(path: string, key: string): string {
 }
 
 /**
- * A copy of the props without values whose shape contradicts the structs the assembly declares
- * (null or a string where a struct belongs, a non-list where a list of structs belongs), each
- * reported at its path: construction then goes on with the defaults instead of throwing a TypeError.
+ * The props of a construct checked for untyped callers: unknown props and values of the wrong type
+ * are reported at their paths, and the returned copy leaves the wrong values out so construction
+ * goes on with the defaults. Under a parent that checked the props it built them from, the props
+ * come back as they are.
  */
-export function withoutMistypedStructs(problems: Problems, struct: string, props: unknown, path = ''): unknown {
-  const known = STRUCTS[struct];
-  if (!known || !isPlainObject(props)) return props;
-  const copy: Record<string | symbol, unknown> = { ...(props as Record<string, unknown>) };
-  for (const symbol of Object.getOwnPropertySymbols(props)) copy[symbol] = (props as Record<symbol, unknown>)[symbol];
-  for (const [key, type] of Object.entries(known)) {
-    const value = copy[key];
-    if (value === undefined || type === '') continue;
-    const at = join(path, key);
-    const element = type.replace(/(\[\]|\{\})$/, '');
-    if (type.endsWith('[]')) {
-      if (!Array.isArray(value)) {
-        problems.add(at, `${describe(value)} is not a list`, 'the construct cannot read it and would otherwise fail', 'pass a list, or remove the prop');
-        delete copy[key];
-        continue;
-      }
-      copy[key] = value.flatMap((item, i) => {
-        if (isPlainObject(item)) return [withoutMistypedStructs(problems, element, item, `${at}[${i}]`)];
-        problems.add(`${at}[${i}]`, `${describe(item)} is not a map of settings`, 'the construct cannot read it and would otherwise fail', 'pass an object, or remove the entry');
-        return [];
-      });
-    } else if (!type.endsWith('{}')) {
-      if (!isPlainObject(value)) {
-        // Class instances (Duration, Routing, kplus resources) are '' in the table; a struct here must be plain data.
-        problems.add(at, `${describe(value)} is not a map of settings`, 'the construct cannot read it and would otherwise fail', 'pass an object, or remove the prop');
-        delete copy[key];
-        continue;
-      }
-      copy[key] = withoutMistypedStructs(problems, element, value, at);
-    }
-  }
-  return copy;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  return typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value === 'object' ? 'an object' : String(value);
+export function checkedProps<T>(construct: Construct, struct: string, props: T): T {
+  const parent = construct.node.scope;
+  const underChecked = (parent !== undefined && CHECKED.has(parent)) || (isPlainObject(props) && scopeOf(props as object).parentValidated);
+  checkUnknownProps(construct, struct, props);
+  if (underChecked) return props;
+  const problems = new Problems();
+  const checked = sanitizeProps(problems, struct, props, isPlainObject(props) ? scopeOf(props as object).prefix : '');
+  reportProblems(construct, problems);
+  settleFor(construct, problems.settled);
+  return checked;
 }

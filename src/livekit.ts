@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { configMapOf, opaqueSecretOf } from './component';
 import { configHash } from './config-hash';
 import { ImageProps } from './images';
-import { checkUnknownProps } from './known-props';
+import { checkedProps } from './known-props';
 import { LIVEKIT_CONFIG_PATHS, livekitConfig, livekitConfigYaml } from './livekit-config';
 import { LiveKitKeysProps, LiveKitLoggingProps, LiveKitMetricsProps, LiveKitRoomProps, LiveKitScaleOutProps, LiveKitWebhookProps, NodeAddressSource, RtcProps } from './livekit-props';
 import { LiveKitResolved, checkLiveKit, resolveLiveKit } from './livekit-settings';
@@ -186,7 +186,7 @@ export class LiveKit extends Construct {
 
   constructor(scope: Construct, id: string, props: LiveKitProps) {
     super(scope, id);
-    checkUnknownProps(this, 'LiveKitProps', props);
+    props = checkedProps(this, 'LiveKitProps', props);
     const problems = new Problems();
     const prefix = scopeOf(props).prefix;
     if (props.turn?.enabled) {

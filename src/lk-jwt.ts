@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { ResolvedComponent, httpServiceOf, resolveComponent } from './component';
 import { configHash } from './config-hash';
 import { ImageProps, LK_JWT_IMAGE, checkImage, resolveImage } from './images';
-import { checkUnknownProps } from './known-props';
+import { checkedProps } from './known-props';
 import { LiveKitCredentialsRef } from './livekit';
 import { LkJwtRelease, isLkJwtRelease, releaseOfTag, servesDelayedLeave } from './lk-jwt-release';
 import { BASE_NAMES, CONFIG_HASH_ANNOTATION } from './names';
@@ -97,9 +97,11 @@ export function lkJwtReleaseOf(settings: Pick<LkJwtSettings, 'image' | 'release'
 }
 
 function resolveLkJwt(props: LkJwtProps): LkJwtResolved {
-  const secretEnv = (envName: string, key: string): k8s.EnvVar => ({
+  // Missing credentials from an untyped caller are reported by checkLkJwt; the env is built all the same.
+  const credentials: Partial<LiveKitCredentialsRef> = props.credentials ?? {};
+  const secretEnv = (envName: string, key: string | undefined): k8s.EnvVar => ({
     name: envName,
-    valueFrom: { secretKeyRef: { name: props.credentials.secretName, key } },
+    valueFrom: { secretKeyRef: { name: credentials.secretName as string, key: key as string } },
   });
   const release = lkJwtReleaseOf(props);
   return {
@@ -108,8 +110,8 @@ function resolveLkJwt(props: LkJwtProps): LkJwtResolved {
     env: [
       { name: 'LIVEKIT_URL', value: props.livekitUrl },
       { name: 'LIVEKIT_FULL_ACCESS_HOMESERVERS', value: props.serverName },
-      secretEnv('LIVEKIT_KEY', props.credentials.apiKeyKey),
-      secretEnv('LIVEKIT_SECRET', props.credentials.apiSecretKey),
+      secretEnv('LIVEKIT_KEY', credentials.apiKeyKey),
+      secretEnv('LIVEKIT_SECRET', credentials.apiSecretKey),
       // lk-jwt-service honours only this exact value.
       ...(props.insecureSkipVerifyTls ? [{ name: 'LIVEKIT_INSECURE_SKIP_VERIFY_TLS', value: 'YES_I_KNOW_WHAT_I_AM_DOING' }] : []),
       // server_name=url pairs (config.go:89-105, main); 0.5.0 reads no such variable, so it is only set for a release that does.
@@ -176,7 +178,7 @@ export class LkJwt extends Construct {
 
   constructor(scope: Construct, id: string, props: LkJwtProps) {
     super(scope, id);
-    checkUnknownProps(this, 'LkJwtProps', props);
+    props = checkedProps(this, 'LkJwtProps', props);
     const problems = new Problems();
     const settings = resolveLkJwt(props);
     this.name = settings.name;

@@ -8,7 +8,7 @@ import { Homeserver, HomeserverSettings } from './homeserver';
 import { clientIpRouting, withClientIpRouting } from './homeserver-features';
 import { MatrixIngress, MatrixIngressOptions } from './ingress';
 import { checkObjectSizes } from './k8s-rules';
-import { checkUnknownProps, withoutMistypedStructs } from './known-props';
+import { checkUnknownProps } from './known-props';
 import { LiveKit, LiveKitSettings } from './livekit';
 import { liveKitCredentials } from './livekit-settings';
 import { LkJwt, LkJwtSettings, lkJwtReleaseOf } from './lk-jwt';
@@ -16,7 +16,7 @@ import { servesDelayedLeave } from './lk-jwt-release';
 import { MatrixChatResolved, checkMatrixChat } from './matrix-chat-checks';
 import { MatrixNetworkPolicies } from './network-policies';
 import { SchedulingProps, apiObjectsOf } from './pod';
-import { MATRIX_CHAT_PROP_TYPES, sanitizeProps } from './prop-types';
+import { sanitizeProps } from './prop-types';
 import { ElementWebRouteRef, IngressBackendRef } from './routing';
 import { ServiceIpFamilyProps } from './service-ip-families';
 import { TurnRelay } from './turn-relay';
@@ -268,8 +268,7 @@ export class MatrixChat extends Construct {
     const problems = new Problems();
     // Untyped callers (JavaScript, YAML): a wrong type is a problem naming its path, and the value is dropped so construction goes on.
     checkUnknownProps(this, 'MatrixChatProps', props);
-    props = sanitizeProps(problems, MATRIX_CHAT_PROP_TYPES, props, ['serverName']);
-    props = withoutMistypedStructs(problems, 'MatrixChatProps', props) as MatrixChatProps;
+    props = sanitizeProps(problems, 'MatrixChatProps', props);
     const settings = resolveMatrixChat(props);
     this.livekitPublicUrl = settings.livekitPublicUrl;
     this.wellKnownClient = wellKnownClientDocument(settings.publicHost, livekitServiceUrlOf(settings));
@@ -286,7 +285,7 @@ export class MatrixChat extends Construct {
     this.ingress = routes.ingress;
     this.httpRoute = routes.httpRoute;
     if (settings.networkPoliciesEnabled && anyWorkload) {
-      this.networkPolicies = new MatrixNetworkPolicies(this, 'network-policies', {
+      this.networkPolicies = new MatrixNetworkPolicies(this, 'network-policies', inScope({
         namePrefix: props.namePrefix,
         labels: props.labels,
         homeserver: this.homeserver,
@@ -294,7 +293,7 @@ export class MatrixChat extends Construct {
         lkJwt: this.lkJwt,
         elementWeb: this.elementWeb,
         ingressControllerNamespace: settings.ingressNamespace,
-      });
+      }, { prefix: '', parentValidated: true }));
     }
     this.contentSecurityPolicy = contentSecurityPolicySources(
       settings.homeserverEnabled ? settings.publicHost : undefined,
@@ -385,7 +384,7 @@ export class MatrixChat extends Construct {
     };
     const targets = { ...backends, lkJwtRelease: this.lkJwt?.release, elementWeb };
     const props = s.props;
-    const ingress = !s.ingressEnabled ? undefined : new MatrixIngress(this, 'ingress', {
+    const ingress = !s.ingressEnabled ? undefined : new MatrixIngress(this, 'ingress', inScope({
       ...props.ingress,
       ...targets,
       serverName: s.serverName,
@@ -396,8 +395,8 @@ export class MatrixChat extends Construct {
       namespace: Chart.of(this).namespace,
       maxRequestSize: props.homeserver?.maxRequestSize,
       livekitHost: s.livekitHost,
-    });
-    const httpRoute = !s.gatewayApi ? undefined : new MatrixHttpRoute(this, 'http-route', {
+    }, { prefix: 'ingress.', parentValidated: true }));
+    const httpRoute = !s.gatewayApi ? undefined : new MatrixHttpRoute(this, 'http-route', inScope({
       ...targets,
       serverName: s.serverName,
       publicHost: s.publicHost,
@@ -406,7 +405,7 @@ export class MatrixChat extends Construct {
       namePrefix: props.namePrefix,
       labels: props.labels,
       livekitHost: s.livekitHost,
-    });
+    }, { prefix: 'routing.', parentValidated: true }));
     return { ingress, httpRoute };
   }
 }

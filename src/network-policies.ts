@@ -4,11 +4,15 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ElementWeb } from './element-web';
 import { Homeserver } from './homeserver';
-import { checkUnknownProps } from './known-props';
+import { isDnsLabel } from './k8s-rules';
+import { checkedProps } from './known-props';
 import { ListenerPort, LiveKit } from './livekit';
 import { LkJwt } from './lk-jwt';
 import { BASE_NAMES, SELECTOR_LABEL, prefixed, recommendedLabels } from './names';
 import { apiObjectsOf } from './pod';
+import { checkStandaloneNaming } from './routing-checks';
+import { Problems, reportProblems, show } from './validation';
+import { scopeOf } from './validation-scope';
 
 /** Props of `MatrixNetworkPolicies`. */
 export interface MatrixNetworkPoliciesProps {
@@ -75,7 +79,16 @@ export class MatrixNetworkPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: MatrixNetworkPoliciesProps) {
     super(scope, id);
-    checkUnknownProps(this, 'MatrixNetworkPoliciesProps', props);
+    props = checkedProps(this, 'MatrixNetworkPoliciesProps', props);
+    const problems = new Problems();
+    // Inside MatrixChat the names, labels and namespace are checked there (networkPolicy.ingressControllerNamespace).
+    if (!scopeOf(props).parentValidated) {
+      checkStandaloneNaming(problems, props, BASE_NAMES.homeserverPolicy);
+      if (props.ingressControllerNamespace !== undefined && !isDnsLabel(props.ingressControllerNamespace)) {
+        problems.add('ingressControllerNamespace', `${show(props.ingressControllerNamespace)} is not a namespace name (a DNS label)`, 'the policy selects no namespace, so the ingress controller cannot reach the homeserver', 'name the namespace of the ingress controller, e.g. "ingress-nginx"');
+      }
+    }
+    reportProblems(this, problems);
     // The stack's own pods, by their stable selector labels (e.g. LiveKit's webhooks to lk-jwt-service).
     const stackPods = [props.homeserver, props.livekit, props.lkJwt].filter((c) => c !== undefined).map((c) => c!.selectorLabels[SELECTOR_LABEL]);
     const httpSources: k8s.NetworkPolicyPeer[] | undefined = props.ingressControllerNamespace === undefined ? undefined : [

@@ -1,161 +1,55 @@
-// The type of every prop path of MatrixChatProps, and a walker that reports wrong types and returns a copy without them.
+// Type checks for untyped callers: every prop's value against the type the jsii assembly declares (PROP_TYPES), reported by path.
+import { Construct } from 'constructs';
+import { PROP_TYPES } from './known-props.generated';
 import { Problems, show } from './validation';
 
-/** The type a prop must have. */
-export type PropType =
-  | { readonly kind: 'string' | 'number' | 'boolean' | 'stringMap' | 'cpu' | 'size' | 'object' }
-  | { readonly kind: 'list'; readonly of: PropType }
-  | {
-    readonly kind: 'struct';
-    readonly fields: Readonly<Record<string, PropType>>;
-    /** Fields without which the struct is unusable: it is dropped (and reported) when one is missing. */
-    readonly required?: readonly string[];
-    /** The field names its children in messages without its own segment (`routing.gatewayApiOptions.parentRefs` → `routing.parentRefs`). */
-    readonly flatten?: boolean;
-    /** A class instance (e.g. `Routing`): its prototype is kept. */
-    readonly instance?: boolean;
-  };
+/**
+ * Nested props without which their struct is unusable: a struct missing one is reported and dropped
+ * (the construct would otherwise fail reading it). Other required props are checked, with their own
+ * reason, by the construct's validation.
+ */
+const ESSENTIAL: { readonly [struct: string]: readonly string[] } = {
+  AppserviceRegistration: ['id', 'tokensSecret'],
+  Routing: ['kind'],
+  GatewayApiRoutingOptions: ['parentRefs'],
+};
 
-const STRING: PropType = { kind: 'string' };
-const NUMBER: PropType = { kind: 'number' };
-const BOOLEAN: PropType = { kind: 'boolean' };
-const MAP: PropType = { kind: 'stringMap' };
-/** A Kubernetes struct passed through (tolerations, affinity): its fields are checked by k8s-rules. */
-const OBJECT: PropType = { kind: 'object' };
-const list = (of: PropType): PropType => ({ kind: 'list', of });
-const struct = (fields: Record<string, PropType>, required: string[] = [], extra: { flatten?: boolean; instance?: boolean } = {}): PropType => ({ kind: 'struct', fields, required, ...extra });
-const STRINGS = list(STRING);
+/**
+ * Props whose construct checks the type itself, with the reason a wrong value breaks (e.g. "whether
+ * the database is backed up would be guessed"): passed through as they are. `*` matches any struct.
+ * Each is covered by the property test that feeds every JSON value at every prop path.
+ */
+export const CHECKED_BY_CONSTRUCT: readonly string[] = [
+  '*.admins', '*.extraConfig', '*.gitOpsPruneProtection', '*.startupTimeout',
+  'HomeserverBackupProps.enabled', 'HomeserverBackupProps.schedule', 'HomeserverSnapshotProps.enabled',
+  'RtcProps.nodeAddressTimeout', 'MatrixChatElementWebOptions.enabled', 'MatrixChatElementWebOptions.nginxConfigurationSnippet',
+];
 
-const pair = (kind: 'cpu' | 'size') => struct({ request: { kind }, limit: { kind } });
-const RESOURCES = struct({ cpu: pair('cpu'), memory: pair('size'), ephemeralStorage: pair('size') });
-const IMAGE = struct({ registry: STRING, repository: STRING, tag: STRING, digest: STRING });
-const PLACEMENT = { priorityClassName: STRING, topologySpreadConstraints: list(OBJECT) };
-const SECRET_KEY = struct({ name: STRING, key: STRING });
-const NAMESPACE = struct({ regex: STRING, exclusive: BOOLEAN });
+/** Props named in messages without their own segment (`routing.gatewayApiOptions.parentRefs` → `routing.parentRefs`, as the validators say). */
+const FLATTENED: { readonly [struct: string]: readonly string[] } = { Routing: ['gatewayApiOptions'] };
 
-const APPSERVICE = struct({
-  id: STRING,
-  url: STRING,
-  senderLocalpart: STRING,
-  users: list(NAMESPACE),
-  aliases: list(NAMESPACE),
-  rooms: list(NAMESPACE),
-  rateLimited: BOOLEAN,
-  receiveEphemeral: BOOLEAN,
-  protocols: STRINGS,
-  tokensSecret: struct({ name: STRING, asTokenKey: STRING, hsTokenKey: STRING }),
-}, ['id', 'tokensSecret']);
+/** How a value of a class the props hold is recognized (duck-typed: a second copy of cdk8s in node_modules makes `instanceof` fail). */
+const CLASSES: { readonly [name: string]: { readonly example: string; readonly is: (value: Record<string, unknown>) => boolean } } = {
+  'cdk8s.Duration': { example: 'a cdk8s Duration, e.g. Duration.minutes(5)', is: (v) => typeof v.toSeconds === 'function' },
+  'cdk8s.Size': { example: 'a cdk8s Size, e.g. Size.mebibytes(256)', is: (v) => typeof v.toKibibytes === 'function' },
+  'cdk8s-plus-28.Cpu': { example: 'a kplus Cpu, e.g. Cpu.millis(250)', is: (v) => typeof v.amount === 'string' },
+  'construct': { example: 'a construct of this library', is: (v) => Construct.isConstruct(v) },
+};
 
-const HOMESERVER = struct({
-  enabled: BOOLEAN,
-  image: IMAGE,
-  clientPort: NUMBER,
-  allowRegistration: BOOLEAN,
-  registrationToken: STRING,
-  registrationTokenExistingSecret: struct({ name: STRING, key: STRING }),
-  allowFederation: BOOLEAN,
-  maxRequestSize: NUMBER,
-  livekitServiceUrl: STRING,
-  persistence: struct({ enabled: BOOLEAN, size: STRING, storageClassName: STRING, existingClaim: STRING }),
-  resources: RESOURCES,
-  appservices: list(APPSERVICE),
-  ...PLACEMENT,
-});
-
-const REDIS = struct({
-  address: STRING,
-  username: STRING,
-  passwordSecret: SECRET_KEY,
-  db: NUMBER,
-  useTls: BOOLEAN,
-  sentinelMasterName: STRING,
-  sentinelAddresses: STRINGS,
-  sentinelUsername: STRING,
-  sentinelPasswordSecret: SECRET_KEY,
-  clusterAddresses: STRINGS,
-});
-
-const LIVEKIT = struct({
-  enabled: BOOLEAN,
-  image: IMAGE,
-  publicUrl: STRING,
-  keys: struct({
-    apiKey: STRING,
-    apiSecret: STRING,
-    existingSecret: struct({ name: STRING, apiKeyKey: STRING, apiSecretKey: STRING, livekitKeysKey: STRING }),
-  }),
-  rtc: struct({
-    signalingPort: NUMBER,
-    tcpPort: NUMBER,
-    udpPort: NUMBER,
-    nodeIp: STRING,
-    useExternalIp: BOOLEAN,
-    serviceLabels: MAP,
-    serviceAnnotations: MAP,
-  }),
-  turn: struct({
-    enabled: BOOLEAN,
-    domain: STRING,
-    tlsPort: NUMBER,
-    tls: struct({ existingSecret: STRING, issuer: struct({ name: STRING, kind: STRING }), certKey: STRING, keyKey: STRING }),
-  }),
-  resources: RESOURCES,
-  webhooks: struct({ enabled: BOOLEAN, urls: STRINGS }),
-  metrics: struct({ enabled: BOOLEAN, port: NUMBER, serviceMonitor: struct({ enabled: BOOLEAN, interval: STRING, labels: MAP }) }),
-  scaleOut: struct({ enabled: BOOLEAN, replicas: NUMBER, redis: REDIS, nodeAddress: STRING }),
-  terminationGracePeriodSeconds: NUMBER,
-  meshSidecarOptOut: BOOLEAN,
-  ...PLACEMENT,
-});
-
-const LK_JWT = struct({
-  enabled: BOOLEAN,
-  image: IMAGE,
-  insecureSkipVerifyTls: BOOLEAN,
-  resources: RESOURCES,
-  serverNameAddress: STRING,
-  ...PLACEMENT,
-});
-
-const INGRESS = struct({
-  enabled: BOOLEAN,
-  className: STRING,
-  tls: struct({ enabled: BOOLEAN, secretName: STRING, clusterIssuer: STRING }),
-  whitelistSourceRange: STRINGS,
-  annotations: MAP,
-});
-
-const ROUTING = struct({
-  kind: STRING,
-  gatewayApiOptions: struct({ parentRefs: list(struct({ name: STRING, namespace: STRING, sectionName: STRING })) }, ['parentRefs'], { flatten: true }),
-}, ['kind'], { instance: true });
-
-/** The type of every prop of `MatrixChatProps`. */
-export const MATRIX_CHAT_PROP_TYPES: PropType = struct({
-  serverName: STRING,
-  namePrefix: STRING,
-  homeserver: HOMESERVER,
-  livekit: LIVEKIT,
-  lkJwt: LK_JWT,
-  networkPolicy: struct({ enabled: BOOLEAN, ingressControllerNamespace: STRING }),
-  ingress: INGRESS,
-  routing: ROUTING,
-  scheduling: struct({ nodeSelector: MAP, tolerations: list(OBJECT), affinity: OBJECT }),
-  imagePullSecrets: STRINGS,
-  labels: MAP,
-});
-
-const EXAMPLES: Record<string, string> = {
+const EXAMPLES: { readonly [kind: string]: string } = {
   string: 'a string, e.g. "example"',
   number: 'a number',
   boolean: 'true or false',
-  stringMap: 'a map of strings, e.g. { "key": "value" }',
-  cpu: 'a kplus Cpu, e.g. Cpu.millis(250)',
-  size: 'a cdk8s Size, e.g. Size.mebibytes(256)',
-  object: 'an object',
+  enum: 'one of the enum\'s values (a string)',
+  json: 'a value',
+  k8s: 'an object (a Kubernetes API struct)',
   list: 'a list, e.g. ["a"]',
+  map: 'a map, e.g. { "key": "value" }',
   struct: 'an object',
 };
+
+/** The type names this checker knows, besides struct and class names of PROP_TYPES (a test keeps PROP_TYPES within them). */
+export const LEAF_TYPES: readonly string[] = ['string', 'number', 'boolean', 'enum', 'json', 'k8s', ...Object.keys(CLASSES)];
 
 function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
@@ -168,78 +62,113 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function matches(type: PropType, value: unknown): boolean {
-  switch (type.kind) {
-    case 'string': return typeof value === 'string';
-    case 'number': return typeof value === 'number';
-    case 'boolean': return typeof value === 'boolean';
-    case 'cpu': return isRecord(value) && typeof value.amount === 'string';
-    case 'size': return isRecord(value) && typeof value.toKibibytes === 'function';
-    case 'list': return Array.isArray(value);
-    default: return isRecord(value);
-  }
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (!isRecord(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 const INVALID = Symbol('invalid');
 
 /** Sets an own property, even one named `__proto__` (an assignment would change the prototype instead). */
-function put(target: Record<string, unknown>, key: string, value: unknown): void {
+function put(target: Record<string | symbol, unknown>, key: string | symbol, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-function walk(problems: Problems, type: PropType, value: unknown, path: string): unknown {
-  if (!matches(type, value)) {
-    problems.add(path, `is ${describeValue(value)}, not ${EXAMPLES[type.kind]}`, 'the stack cannot be built from a value of the wrong type', `set ${path} to ${EXAMPLES[type.kind]}, or leave it unset`);
-    return INVALID;
-  }
-  if (type.kind === 'list') {
-    return (value as unknown[]).flatMap((item, i) => {
-      const checked = walk(problems, type.of, item, `${path}[${i}]`);
+function wrongType(problems: Problems, path: string, value: unknown, expected: string): typeof INVALID {
+  problems.add(path, `is ${describeValue(value)}, not ${expected}`, 'the stack cannot be built from a value of the wrong type', `set ${path} to ${expected}, or leave it unset`);
+  problems.settle(path);
+  return INVALID;
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/** The checked value, or INVALID (already reported) when it cannot be used. */
+function walk(problems: Problems, type: string, value: unknown, path: string): unknown {
+  if (type.endsWith('[]')) {
+    if (!Array.isArray(value)) return wrongType(problems, path, value, EXAMPLES.list);
+    const kept = value.flatMap((item, i) => {
+      const checked = walk(problems, type.slice(0, -2), item, `${path}[${i}]`);
       return checked === INVALID ? [] : [checked];
     });
+    // A list emptied by dropping its wrong elements is left unset: "is empty" would blame the user for what was dropped.
+    return kept.length === 0 && value.length > 0 ? INVALID : kept;
   }
-  if (type.kind === 'stringMap') {
-    const copy: Record<string, string> = {};
-    for (const [key, item] of Object.entries(value as object)) {
-      if (typeof item === 'string') put(copy, key, item);
-      else problems.add(`${path}.${key}`, `is ${describeValue(item)}, not a string`, 'labels and annotations are strings, so the API server rejects the object', 'quote the value');
+  if (type.endsWith('{}')) {
+    if (!isPlainRecord(value)) return wrongType(problems, path, value, type === 'string{}' ? 'a map of strings, e.g. { "key": "value" }' : EXAMPLES.map);
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const checked = type === 'string{}' && typeof item !== 'string'
+        ? (problems.add(join(path, key), `is ${describeValue(item)}, not a string`, 'labels and annotations are strings, so the API server rejects the object', 'quote the value'), problems.settle(join(path, key)), INVALID)
+        : walk(problems, type.slice(0, -2), item, join(path, key));
+      if (checked !== INVALID) put(copy, key, checked);
     }
     return copy;
   }
-  if (type.kind !== 'struct') return value;
+  switch (type) {
+    case 'string': case 'enum': return typeof value === 'string' ? value : wrongType(problems, path, value, EXAMPLES[type]);
+    case 'number': case 'boolean': return typeof value === type ? value : wrongType(problems, path, value, EXAMPLES[type]);
+    case 'json': return value;
+    case 'k8s': return isRecord(value) ? value : wrongType(problems, path, value, EXAMPLES.k8s);
+  }
+  const leafClass = CLASSES[type];
+  if (leafClass) return isRecord(value) && leafClass.is(value) ? value : wrongType(problems, path, value, leafClass.example);
+  const fields = PROP_TYPES[type];
+  if (!fields) throw new Error(`prop-types: no type ${type} in PROP_TYPES`);
+  return walkStruct(problems, type, fields, value, path);
+}
+
+function walkStruct(problems: Problems, type: string, fields: { readonly [prop: string]: string }, value: unknown, path: string): unknown {
+  // A struct is plain data; a class of this library held by a prop (Routing) keeps its prototype.
+  const isClass = type === 'Routing';
+  if (isClass ? !isRecord(value) : !isPlainRecord(value)) return wrongType(problems, path, value, EXAMPLES.struct);
   const record = value as Record<string, unknown>;
-  const copy: Record<string, unknown> = type.instance ? Object.create(Object.getPrototypeOf(record)) : {};
-  // Fields this schema does not know are kept: nothing reads them, so they cannot break construction.
+  const copy: Record<string | symbol, unknown> = isClass ? Object.create(Object.getPrototypeOf(value)) : {};
+  // Symbol keys carry the validation scope a parent hands its child.
+  for (const symbol of Object.getOwnPropertySymbols(record)) put(copy, symbol, (record as Record<symbol, unknown>)[symbol]);
   for (const [key, item] of Object.entries(record)) {
-    const fieldType = Object.prototype.hasOwnProperty.call(type.fields, key) ? type.fields[key] : undefined;
     if (item === undefined) continue;
-    if (!fieldType) {
+    const fieldType = Object.prototype.hasOwnProperty.call(fields, key) ? fields[key].replace(/\?$/, '') : undefined;
+    // A key no struct declares is reported by checkUnknownProps; nothing reads it, so it cannot break construction.
+    if (fieldType === undefined || CHECKED_BY_CONSTRUCT.includes(`${type}.${key}`) || CHECKED_BY_CONSTRUCT.includes(`*.${key}`)) {
       put(copy, key, item);
       continue;
     }
-    const childPath = fieldType.kind === 'struct' && fieldType.flatten ? path : path === '' ? key : `${path}.${key}`;
-    const checked = walk(problems, fieldType, item, childPath);
+    const checked = walk(problems, fieldType, item, FLATTENED[type]?.includes(key) ? path : join(path, key));
     if (checked !== INVALID) put(copy, key, checked);
   }
-  for (const key of type.required ?? []) {
-    if (!Object.prototype.hasOwnProperty.call(copy, key)) {
-      if (record[key] === undefined) problems.add(path === '' ? key : `${path}.${key}`, 'is required but not set', 'the stack cannot be built without it', `set ${path === '' ? key : `${path}.${key}`}`);
-      return INVALID;
-    }
+  for (const key of ESSENTIAL[type] ?? []) {
+    if (Object.prototype.hasOwnProperty.call(copy, key)) continue;
+    if (record[key] === undefined) problems.add(join(path, key), 'is required but not set', 'the stack cannot be built without it', `set ${join(path, key)}`);
+    problems.settle(path);
+    return INVALID;
   }
   return copy;
 }
 
 /**
- * Reports every prop whose value has the wrong type (a JavaScript or YAML caller can pass
- * anything) and returns a copy without those values, so construction continues on the defaults
- * and every problem is reported together instead of a TypeError.
+ * Reports every prop of `props` (of the props struct `struct`) whose value has the wrong type — a
+ * JavaScript or YAML caller can pass anything — and returns a copy without those values, so
+ * construction continues on the defaults and every problem is reported together instead of a TypeError.
+ *
+ * @param prefix prepended to every path reported (`homeserver.` for props a parent built from its own)
  */
-export function sanitizeProps<T>(problems: Problems, type: PropType, props: T, requiredRoot: readonly string[] = []): T {
-  if (!isRecord(props)) {
-    for (const key of requiredRoot) problems.add(key, `is not set: the props are ${describeValue(props)}, not an object`, 'the stack cannot be built without props', `pass props such as { ${key}: ... }`);
+export function sanitizeProps<T>(problems: Problems, struct: string, props: T, prefix = ''): T {
+  const fields = PROP_TYPES[struct];
+  if (!fields) throw new Error(`sanitizeProps: ${struct} is not a props struct`);
+  if (!isPlainRecord(props)) {
+    const required = Object.keys(fields).filter((key) => !fields[key].endsWith('?'));
+    if (required.length === 0 && (props === undefined || props === null)) return {} as T;
+    if (required.length === 0) problems.add(`${prefix}props`, `are ${describeValue(props)}, not an object`, 'the construct cannot read them', 'pass an object of props, or none');
+    for (const key of required) {
+      problems.add(`${prefix}${key}`, `is not set: the props are ${describeValue(props)}, not an object`, 'the stack cannot be built without props', `pass props such as { ${key}: ... }`);
+      problems.settle(`${prefix}${key}`);
+    }
     return {} as T;
   }
-  const checked = walk(problems, type, props, '');
+  const root = prefix.replace(/\.$/, '');
+  const checked = walkStruct(problems, struct, fields, props, root);
   return (checked === INVALID ? {} : checked) as T;
 }

@@ -39,6 +39,7 @@ function tuwunelBlame(s: HomeserverResolved, blameExtra = true): (key: string) =
   const table = blameBy([
     ['global.server_name', parent ? REPORTED_ELSEWHERE : 'serverName'],
     ['global.port', `${p}clientPort`],
+    ['global.address', `${p}listenAddresses`],
     ['global.max_request_size', `${p}maxRequestSize`],
     ['global.allow_registration', `${p}allowRegistration`],
     ['global.registration_token', `${p}allowRegistration`],

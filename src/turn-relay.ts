@@ -2,7 +2,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkUnknownProps } from './known-props';
+import { checkedProps } from './known-props';
 import { BASE_NAMES, prefixed, recommendedLabels } from './names';
 import { SECRET_FILE_MODE } from './security-context';
 import { Problems, checkContainerPort, checkSecretReference, isFullyQualifiedDnsName, isObjectName, reportProblems, show } from './validation';
@@ -167,7 +167,7 @@ export class TurnRelay extends Construct {
 
   constructor(scope: Construct, id: string, props: TurnRelayProps) {
     super(scope, id);
-    checkUnknownProps(this, 'TurnRelayProps', props);
+    props = checkedProps(this, 'TurnRelayProps', props);
     const settings = resolveTurn(props);
     this.domain = settings.domain;
     this.tlsPort = settings.tlsPort;

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
  */
 export class Problems {
   private readonly messages: string[] = [];
+  private readonly settledPaths: string[] = [];
 
   /**
    * @param path the prop path, e.g. `livekit.keys.apiSecret`
@@ -18,7 +19,21 @@ export class Problems {
    * @param fix how to fix it
    */
   public add(path: string, what: string, why: string, fix: string): void {
+    if (isUnder(path, this.settledPaths)) return;
     this.messages.push(`${path}: ${what}; ${why}. Fix: ${fix}.`);
+  }
+
+  /**
+   * Marks a prop path as reported for good (its value had the wrong type and was dropped): a
+   * later problem at it or below it is a consequence of the same mistake, and is left out.
+   */
+  public settle(path: string): void {
+    this.settledPaths.push(path);
+  }
+
+  /** The paths marked by `settle`. */
+  public get settled(): string[] {
+    return [...this.settledPaths];
   }
 
   /** Whether a problem is already reported at this prop path or below it. */
@@ -47,10 +62,21 @@ export class Problems {
  * problems are found while constructing, so none can appear later.
  */
 export function reportProblems(scope: Construct, problems: Problems): void {
-  if (!problems.isEmpty) {
-    const messages = problems.all;
-    scope.node.addValidation({ validate: () => messages });
-  }
+  const settled = SETTLED.get(scope) ?? [];
+  const messages = problems.all.filter((m) => !isUnder(m.slice(0, m.indexOf(': ')), settled));
+  if (messages.length > 0) scope.node.addValidation({ validate: () => messages });
+}
+
+/** Per construct, the prop paths its props' type check reported (see `settleFor`). */
+const SETTLED = new WeakMap<Construct, string[]>();
+
+/** Leaves out, from the problems the construct reports later, those at or below these paths (already reported as wrong types). */
+export function settleFor(scope: Construct, paths: string[]): void {
+  SETTLED.set(scope, [...(SETTLED.get(scope) ?? []), ...paths]);
+}
+
+function isUnder(path: string, roots: readonly string[]): boolean {
+  return roots.some((root) => path === root || path.startsWith(`${root}.`) || path.startsWith(`${root}[`));
 }
 
 /** Quotes a user value for an error message, trimmed and with control characters made visible. */

@@ -267,22 +267,27 @@ describe('validation', () => {
   test.each([
     ['not a DNS name', 'Chat_Example'],
     ['a single label', 'chat'],
-    ['not a string (untyped input)', 42],
   ])('host %s', (_name, host) => {
-    expect(problems({ host })).toEqual([expect.stringMatching(/^elementWeb\.host: .* is not a fully qualified DNS name; .*Fix: /)]);
+    expect(problems({ host })).toEqual([expect.stringMatching(/^host: .* is not a fully qualified DNS name; .*Fix: /)]);
+  });
+
+  test('untyped input: a value of the wrong type is named with its type', () => {
+    expect(problems({ host: 42 })).toEqual([expect.stringMatching(/^host: is number 42, not a string/)]);
+    expect(problems({ homeserverUrl: { url: 'x' } })).toEqual([expect.stringMatching(/^homeserverUrl: is an object, not a string/)]);
+    expect(problems({ brand: 7 })).toEqual([expect.stringMatching(/^brand: is number 7, not a string/)]);
+    expect(problems({ frameSources: 'wss://sfu.example.org' })).toEqual([expect.stringMatching(/^frameSources: is string "wss:\/\/sfu\.example\.org", not a list/)]);
   });
 
   test('host: the homeserver host is refused, a sibling name passes', () => {
-    expect(problems({ host: 'matrix.example.org' })).toEqual([expect.stringMatching(/^elementWeb\.host: "matrix\.example\.org" is also the homeserver's host/)]);
+    expect(problems({ host: 'matrix.example.org' })).toEqual([expect.stringMatching(/^host: "matrix\.example\.org" is also the homeserver's host/)]);
     expect(problems({ host: 'element.example.org' })).toEqual([]);
   });
 
   test.each([
     ['http', 'http://matrix.example.org'],
     ['no scheme', 'matrix.example.org'],
-    ['untyped', { url: 'x' }],
   ])('homeserverUrl %s is refused', (_name, homeserverUrl) => {
-    expect(problems({ homeserverUrl })).toEqual([expect.stringMatching(/^elementWeb\.homeserverUrl: .* is not an https:\/\/ URL/)]);
+    expect(problems({ homeserverUrl })).toEqual([expect.stringMatching(/^homeserverUrl: .* is not an https:\/\/ URL/)]);
   });
 
   test('homeserverUrl with a port passes', () => {
@@ -296,21 +301,19 @@ describe('validation', () => {
   });
 
   test('brand: empty is refused, a name passes', () => {
-    expect(problems({ brand: ' ' })).toEqual([expect.stringMatching(/^elementWeb\.brand: " " is not a non-empty string/)]);
-    expect(problems({ brand: 7 })).toEqual([expect.stringMatching(/^elementWeb\.brand: 7 is not a non-empty string/)]);
+    expect(problems({ brand: ' ' })).toEqual([expect.stringMatching(/^brand: " " is not a non-empty string/)]);
     expect(problems({ brand: 'Example Chat' })).toEqual([]);
   });
 
   test.each(['connectSources', 'frameSources'])('%s: only bare https/wss origins', (prop) => {
     expect(problems({ [prop]: ['wss://sfu.example.org', 'https://sfu.example.org:8443'] })).toEqual([]);
     expect(problems({ [prop]: ['*', 'https://sfu.example.org/path', 'http://sfu.example.org', "'unsafe-inline'", 'https://sfu.example.org/'] })).toEqual(
-      [0, 1, 2, 3, 4].map((i) => expect.stringMatching(new RegExp(`^elementWeb\\.${prop}\\[${i}\\]: .* is not an https:// or wss:// origin`))),
+      [0, 1, 2, 3, 4].map((i) => expect.stringMatching(new RegExp(`^${prop}\\[${i}\\]: .* is not an https:// or wss:// origin`))),
     );
-    expect(problems({ [prop]: 'wss://sfu.example.org' })).toEqual([expect.stringMatching(new RegExp(`^elementWeb\\.${prop}: .* is not a list`))]);
   });
 
   test('image: latest is refused, a version passes', () => {
-    expect(problems({ image: { tag: 'latest' } })).toEqual([expect.stringMatching(/^elementWeb\.image\.tag: "latest" is not a pinned version/)]);
+    expect(problems({ image: { tag: 'latest' } })).toEqual([expect.stringMatching(/^image\.tag: "latest" is not a pinned version/)]);
     expect(problems({ image: { tag: 'v1.12.27' } })).toEqual([]);
   });
 
@@ -322,7 +325,7 @@ describe('validation', () => {
   });
 
   test('resources: a request above the limit is refused', () => {
-    expect(problems({ resources: { memory: { request: Size.mebibytes(512), limit: Size.mebibytes(128) } } })).toEqual([expect.stringMatching(/^elementWeb\.resources\.memory\.request: is above memory\.limit/)]);
+    expect(problems({ resources: { memory: { request: Size.mebibytes(512), limit: Size.mebibytes(128) } } })).toEqual([expect.stringMatching(/^resources\.memory\.request: is above memory\.limit/)]);
   });
 
   test('inside a managing scope, server name, URL and shared props are left to it; host rules still apply', () => {
@@ -338,12 +341,12 @@ describe('validation', () => {
   test('all problems are reported together', () => {
     const lines = problems({ host: 'x', homeserverUrl: 'ftp://a', serverName: '', brand: '', connectSources: ['*'], image: { tag: 'latest' } });
     expect(lines.map((l) => l.split(':')[0])).toEqual([
-      'elementWeb.image.tag',
-      'elementWeb.host',
-      'elementWeb.homeserverUrl',
+      'image.tag',
+      'host',
+      'homeserverUrl',
       'serverName',
-      'elementWeb.brand',
-      'elementWeb.connectSources[0]',
+      'brand',
+      'connectSources[0]',
     ]);
   });
 });

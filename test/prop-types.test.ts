@@ -1,9 +1,14 @@
 // Type robustness (issue 14 item 3): any JSON value at any prop path is our validation error or valid output, never another exception.
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { MatrixChat, MatrixChatProps } from '../src';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  ElementWeb, Homeserver, LiveKit, LkJwt, MatrixChat, MatrixChatProps, MatrixHttpRoute, MatrixIngress, MatrixNetworkPolicies, TurnRelay,
+} from '../src';
 import { K8sObject, MINIMAL_PROPS, synth } from './util';
-import { MATRIX_CHAT_PROP_TYPES, PropType, sanitizeProps } from '../src/prop-types';
+import { PROP_TYPES } from '../src/known-props.generated';
+import { LEAF_TYPES, sanitizeProps } from '../src/prop-types';
 import { Problems } from '../src/validation';
 import { apiServer } from './verification/apiserver';
 import { stopCrdValidator } from './verification/crd-models';
@@ -29,6 +34,7 @@ function pathsOf(value: unknown, prefix: Array<string | number> = []): Array<Arr
 /** A deep copy keeping class prototypes, with the value at `path` replaced. */
 function withValue(value: any, path: Array<string | number>, replacement: unknown): any {
   if (path.length === 0) return replacement;
+  if (value === undefined || value === null || typeof value !== 'object') value = typeof path[0] === 'number' ? [] : {};
   const copy = Array.isArray(value) ? [...value] : Object.assign(Object.create(Object.getPrototypeOf(value)), value);
   copy[path[0]] = withValue(value[path[0]], path.slice(1), replacement);
   return copy;
@@ -36,32 +42,51 @@ function withValue(value: any, path: Array<string | number>, replacement: unknow
 
 const format = (path: Array<string | number>) => path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('').slice(1).replace(/\.\[/g, '[');
 
-/** One target per distinct path (indices normalized), from the first scenario holding it. */
-/**
- * Whether the type schema (src/prop-types.ts) describes the path. The props added after the schema
- * was written (delegation, admins, backups, SSO, Element Web, SFU options, …) are not in it yet:
- * their type checks live in their own validators and are not covered by this property (issue 14 open).
- */
-function inSchema(path: Array<string | number>): boolean {
-  let type: PropType | undefined = MATRIX_CHAT_PROP_TYPES;
-  for (const key of path) {
-    if (type === undefined) return false;
-    if (type.kind === 'list') type = typeof key === 'number' ? type.of : undefined;
-    else if (type.kind === 'struct') type = type.fields[String(key)] ?? (type.flatten ? Object.values(type.fields)[0] : undefined);
-    else return type.kind === 'stringMap' || type.kind === 'object' || type.kind === 'cpu' || type.kind === 'size';
-  }
-  return type !== undefined;
+/** Every prop path the assembly declares under `struct` (PROP_TYPES), lists at index 0 and maps at key `k`. */
+function assemblyPaths(struct: string, prefix: Array<string | number> = [], depth = 0): Array<Array<string | number>> {
+  const fields = PROP_TYPES[struct];
+  if (!fields || depth > 8) return [];
+  return Object.entries(fields).flatMap(([key, declared]) => {
+    let type = declared.replace(/\?$/, '');
+    const path: Array<string | number> = [...prefix, key];
+    const paths = [path];
+    while (type.endsWith('[]') || type.endsWith('{}')) {
+      path.push(type.endsWith('[]') ? 0 : 'k');
+      paths.push([...path]);
+      type = type.slice(0, -2);
+    }
+    return [...paths, ...assemblyPaths(type, [...path], depth + 1)];
+  });
 }
 
-const TARGETS: Array<{ scenarioName: string; props: MatrixChatProps; namespace: string | undefined; path: Array<string | number> }> = [];
+/** A path with its list indices normalized. */
+const key = (path: Array<string | number>) => format(path).replace(/\[\d+\]/g, '[n]');
+
+interface Target { readonly scenarioName: string; readonly props: MatrixChatProps; readonly namespace: string | undefined; readonly path: Array<string | number> }
+
+/** One target per distinct path (indices normalized): from the first scenario holding it, else at a path the assembly declares. */
+const TARGETS: Target[] = [];
 const seen = new Set<string>();
 for (const s of SCENARIOS) {
   for (const path of pathsOf(s.props)) {
-    const key = format(path).replace(/\[\d+\]/g, '[n]');
-    if (seen.has(key) || !inSchema(path)) continue;
-    seen.add(key);
+    if (seen.has(key(path))) continue;
+    seen.add(key(path));
     TARGETS.push({ scenarioName: s.name, props: s.props, namespace: s.namespace, path });
   }
+}
+/** Paths of the assembly no scenario sets: set on the scenario that holds the longest part of the path, so the prop is read in context. */
+const ASSEMBLY_ONLY: string[] = [];
+for (const path of assemblyPaths('MatrixChatProps')) {
+  if (seen.has(key(path))) continue;
+  seen.add(key(path));
+  ASSEMBLY_ONLY.push(key(path));
+  const depthIn = (props: unknown) => path.findIndex((_, i) => valueAtPath(props, path.slice(0, i + 1)) === undefined);
+  const best = [...SCENARIOS].sort((a, b) => depthIn(b.props) - depthIn(a.props))[0];
+  TARGETS.push({ scenarioName: best.name, props: best.props, namespace: best.namespace, path });
+}
+
+function valueAtPath(value: any, path: Array<string | number>): unknown {
+  return path.reduce((acc, k) => (acc === undefined || acc === null ? undefined : acc[k]), value);
 }
 
 /** Problems with one synthesis: an exception that is not our validation error, or output the API server would refuse. */
@@ -78,8 +103,11 @@ function outcome(props: MatrixChatProps, namespace: string | undefined): string[
 const HOSTILE: unknown[] = [null, 'regcred', 12345, -1, true, [], [null], [{}], {}, { x: 1 }, ['a', 'b'], Number.NaN];
 
 describe('type robustness', () => {
-  test('the scenarios cover many prop paths', () => {
-    expect(TARGETS.length).toBeGreaterThan(100);
+  test('the targets are every prop path: those the scenarios set and those only the assembly declares', () => {
+    expect(TARGETS.length).toBeGreaterThan(300);
+    for (const path of ['homeserver.sso.identityProviders[n].clientSecretSecret.key', 'homeserver.registrationSharedSecretExistingSecret.name', 'livekit.rtc.udpPortRange.start']) {
+      expect(TARGETS.map((t) => key(t.path))).toContain(path);
+    }
   });
 
   test.each([[undefined], [null], ['matrix.example.org'], [42], [[]]])('MatrixChat with props %p is a validation error, not a TypeError', (props) => {
@@ -111,10 +139,143 @@ describe('type robustness', () => {
   });
 });
 
+/** A standalone construct under test: its props struct, valid props to start from, and how it is built. */
+interface Standalone {
+  readonly struct: string;
+  readonly base: (chart: Chart) => object;
+  readonly build: (chart: Chart, props: any) => Construct;
+}
+
+const LK_CREDENTIALS = { secretName: 'lk', apiKeyKey: 'k', apiSecretKey: 's', livekitKeysKey: 'LIVEKIT_KEYS' };
+const TARGETS_OF_ROUTES = {
+  serverName: 'matrix.example.org',
+  homeserver: { serviceName: 'tuwunel', port: 8008 },
+  lkJwt: { serviceName: 'lk-jwt-service', port: 8080 },
+  livekitSignaling: { serviceName: 'livekit', port: 7880 },
+  labels: { team: 'chat' },
+};
+const RESOURCES = { cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) } };
+
+const STANDALONE: Standalone[] = [
+  {
+    struct: 'HomeserverProps',
+    base: () => ({
+      serverName: 'matrix.example.org',
+      registrationTokenExistingSecret: { name: 'reg' },
+      appservices: [{ id: 'tg', senderLocalpart: 'tgbot', tokensSecret: { name: 'tg' }, users: [{ regex: '@tg_.*', exclusive: true }] }],
+      persistence: { size: '10Gi' },
+      resources: RESOURCES,
+      labels: { team: 'chat' },
+      accessTokenTtl: Duration.hours(1),
+      backup: { enabled: true, keep: 3 },
+    }),
+    build: (chart, props) => new Homeserver(chart, 'hs', props),
+  },
+  {
+    struct: 'LiveKitProps',
+    base: () => ({ keys: { existingSecret: { name: 'lk' } }, turn: { enabled: true, domain: 'turn.example.org', tls: { existingSecret: 'turn-tls' } }, resources: RESOURCES, labels: { team: 'chat' } }),
+    build: (chart, props) => new LiveKit(chart, 'lk', props),
+  },
+  {
+    struct: 'LkJwtProps',
+    base: () => ({ serverName: 'matrix.example.org', livekitUrl: 'wss://matrix.example.org', credentials: LK_CREDENTIALS, resources: RESOURCES }),
+    build: (chart, props) => new LkJwt(chart, 'jwt', props),
+  },
+  {
+    struct: 'TurnRelayProps',
+    base: () => ({ domain: 'turn.example.org', tls: { existingSecret: 'turn-tls' }, labels: { team: 'chat' } }),
+    build: (chart, props) => new TurnRelay(chart, 'turn', props),
+  },
+  {
+    struct: 'ElementWebProps',
+    base: () => ({ host: 'chat.example.org', homeserverUrl: 'https://matrix.example.org', serverName: 'example.org', resources: RESOURCES }),
+    build: (chart, props) => new ElementWeb(chart, 'web', props),
+  },
+  {
+    struct: 'MatrixIngressProps',
+    base: () => ({ ...TARGETS_OF_ROUTES, tls: { enabled: true, clusterIssuer: 'letsencrypt' }, whitelistSourceRange: ['10.0.0.0/8'], annotations: { a: 'b' } }),
+    build: (chart, props) => new MatrixIngress(chart, 'ingress', props),
+  },
+  {
+    struct: 'MatrixHttpRouteProps',
+    base: () => ({ ...TARGETS_OF_ROUTES, parentRefs: [{ name: 'gw', namespace: 'gateways', sectionName: 'https' }] }),
+    build: (chart, props) => new MatrixHttpRoute(chart, 'route', props),
+  },
+  {
+    struct: 'MatrixNetworkPoliciesProps',
+    base: (chart) => ({
+      homeserver: new Homeserver(chart, 'hs', { serverName: 'matrix.example.org', allowRegistration: false }),
+      livekit: new LiveKit(chart, 'lk', { keys: { existingSecret: { name: 'lk' } } }),
+      lkJwt: new LkJwt(chart, 'jwt', { serverName: 'matrix.example.org', livekitUrl: 'wss://matrix.example.org', credentials: LK_CREDENTIALS }),
+      labels: { team: 'chat' },
+      ingressControllerNamespace: 'ingress-nginx',
+    }),
+    build: (chart, props) => new MatrixNetworkPolicies(chart, 'policies', props),
+  },
+];
+
+/** What one synthesis of a standalone construct gives: problems (an exception not our validation error, or output the API server refuses). */
+function standaloneOutcome(c: Standalone, change: (props: object) => unknown): string[] {
+  const chart = new Chart(Testing.app(), 'standalone', { namespace: 'chat' });
+  const props = change(c.base(chart));
+  try {
+    c.build(chart, props);
+    return apiServer(Testing.synth(chart) as K8sObject[]);
+  } catch (error) {
+    return errorProblems(error, props as object, c.struct);
+  }
+}
+
+/** Every path of a standalone construct's props: those of its base and those the assembly declares. */
+function standaloneTargets(c: Standalone): Array<Array<string | number>> {
+  const base = c.base(new Chart(Testing.app(), 'paths'));
+  const all = new Map<string, Array<string | number>>();
+  for (const path of [...pathsOf(base), ...assemblyPaths(c.struct)]) if (!all.has(key(path))) all.set(key(path), path);
+  return [...all.values()];
+}
+
+describe.each(STANDALONE.map((c) => [c.struct, c] as const))('type robustness of a standalone construct: %s', (_struct, c) => {
+  const targets = standaloneTargets(c);
+
+  test('its valid base props synthesize', () => {
+    expect(standaloneOutcome(c, (props) => props)).toEqual([]);
+  });
+
+  test.each([[undefined], [null], ['matrix.example.org'], [42], [[]]])('props %p are a validation error or valid output, never a TypeError', (props) => {
+    expect(standaloneOutcome(c, () => props)).toEqual([]);
+  });
+
+  test('hostile values at every prop path', () => {
+    const failures: string[] = [];
+    for (const path of targets) {
+      for (const value of HOSTILE) {
+        const problems = standaloneOutcome(c, (props) => withValue(props, path, value));
+        if (problems.length > 0) failures.push(`${format(path)} = ${JSON.stringify(value)}: ${problems.join('; ')}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  test('arbitrary JSON values at every prop path', () => {
+    const value = fc.oneof(fc.jsonValue(), fc.constantFrom(null, undefined), fc.string(), fc.array(fc.string()), fc.double(), fc.dictionary(fc.string(), fc.jsonValue()));
+    fc.assert(fc.property(fc.nat({ max: targets.length - 1 }), value, (i, v) => {
+      const problems = standaloneOutcome(c, (props) => withValue(props, targets[i], v));
+      if (problems.length > 0) throw new Error(`${format(targets[i])} = ${JSON.stringify(v)}:\n${problems.join('\n')}`);
+    }), { seed: Number(process.env.FUZZ_SEED ?? 20250114), numRuns: Number(process.env.FUZZ_RUNS ?? 100) });
+  });
+});
+
 describe('sanitizeProps', () => {
+  test('every type PROP_TYPES names is one the checker knows: a leaf type or an entry of PROP_TYPES', () => {
+    const unknown = Object.entries(PROP_TYPES).flatMap(([struct, fields]) => Object.entries(fields)
+      .map(([prop, type]) => [`${struct}.${prop}`, type.replace(/\?$/, '').replace(/(\[\]|\{\})+$/, '')])
+      .filter(([, type]) => !LEAF_TYPES.includes(type) && PROP_TYPES[type] === undefined));
+    expect(unknown).toEqual([]);
+  });
+
   const sanitize = (props: unknown) => {
     const problems = new Problems();
-    const result = sanitizeProps(problems, MATRIX_CHAT_PROP_TYPES, props, ['serverName']);
+    const result = sanitizeProps(problems, 'MatrixChatProps', props);
     return { result: result as any, messages: problems.all };
   };
 

@@ -1,6 +1,6 @@
 /** Checks that a synthesis failure is our validation error, naming real prop paths. */
 import { MatrixChatProps } from '../../src';
-import { STRUCTS } from '../../src/known-props.generated';
+import { PROP_TYPES, STRUCTS } from '../../src/known-props.generated';
 
 export const VALIDATION_PREFIX = 'Validation failed with the following errors';
 
@@ -49,8 +49,24 @@ const MAP_PREFIXES = PROP_PATHS.filter((p) => p.endsWith('.*')).map((p) => p.sli
 /** Kubernetes structs passed through whole (tolerations, affinity, spread constraints): messages may name any field inside them. */
 const OPAQUE_ROOTS = /^(scheduling\.tolerations\[\d+\]|scheduling\.affinity|(homeserver|livekit|lkJwt)\.topologySpreadConstraints\[\d+\])(?=[.[]|: )/;
 
-/** Whether text starts with a known prop path followed by `: `; returns that path. */
-export function leadingPropPath(message: string): string | undefined {
+/**
+ * Whether text starts with a known prop path followed by `: `; returns that path. For the props of
+ * another construct than MatrixChat (`root`), the paths come from the assembly alone.
+ */
+export function leadingPropPath(message: string, root = 'MatrixChatProps'): string | undefined {
+  if (root !== 'MatrixChatProps') {
+    // A map key (a label name) may hold anything, even `: `: a message under a map prop names the map.
+    for (let dot = message.indexOf('.'); dot !== -1; dot = message.indexOf('.', dot + 1)) {
+      if (isMapPath(message.slice(0, dot), root)) return message.slice(0, dot);
+    }
+    // Up to the first `: ` (a map key such as a label name may hold anything, even nothing).
+    const own = /^([A-Za-z_$][^:]*?)(: )/.exec(message);
+    if (!own) return undefined;
+    const path = own[1].replace(/\[\d+\]/g, '[n]');
+    if (path === 'props' || isDerivedPropPath(path, root)) return opaquePrefix(own[1], root);
+    const parent = path.replace(/\.[^.]+$/, '');
+    return parent !== path && message.startsWith(`${own[1]}: is not a known prop`) && isDerivedPropPath(parent, root) ? own[1] : undefined;
+  }
   const opaque = OPAQUE_ROOTS.exec(message);
   if (opaque) return opaque[1];
   for (const mapPrefix of MAP_PREFIXES) {
@@ -70,8 +86,8 @@ export function leadingPropPath(message: string): string | undefined {
  * so props added later are known without a hand-kept list; below a value the assembly does not
  * describe (maps, JSON, Kubernetes types) any key may follow.
  */
-function isDerivedPropPath(path: string): boolean {
-  let struct: string | undefined = 'MatrixChatProps';
+function isDerivedPropPath(path: string, root = 'MatrixChatProps'): boolean {
+  let struct: string | undefined = root;
   const segments = path.split('.');
   for (let i = 0; i < segments.length; i++) {
     if (struct === undefined) return true;
@@ -88,7 +104,39 @@ function isDerivedPropPath(path: string): boolean {
   return true;
 }
 
-function valueAt(props: MatrixChatProps, path: string): unknown {
+/** Whether the path (e.g. `rtc.serviceLabels`) is a prop whose value is a map. */
+function isMapPath(path: string, root: string): boolean {
+  let struct: string | undefined = root;
+  let type = '';
+  for (const segment of path.split('.')) {
+    if (struct === undefined || !/^[A-Za-z_$][\w$]*(\[\d+\])*$/.test(segment)) return false;
+    type = PROP_TYPES[struct]?.[segment.replace(/\[\d+\]/g, '')]?.replace(/\?$/, '') ?? '';
+    if (type === '') return false;
+    const element = type.replace(/(\[\]|\{\})+$/, '');
+    struct = PROP_TYPES[element] ? element : undefined;
+  }
+  return type.endsWith('{}');
+}
+
+/**
+ * The path cut after a Kubernetes struct passed through whole (tolerations, affinity, spread
+ * constraints), whose fields the messages may name although the props set only the struct.
+ */
+function opaquePrefix(path: string, root: string): string {
+  let struct: string | undefined = root;
+  const segments = path.split('.');
+  for (let i = 0; i < segments.length && struct !== undefined; i++) {
+    const name = segments[i].replace(/\[\d+\]/g, '');
+    const type: string | undefined = PROP_TYPES[struct]?.[name]?.replace(/\?$/, '');
+    if (type === undefined) return path;
+    const element: string = type.replace(/(\[\]|\{\})+$/, '');
+    if (element === 'k8s') return [...segments.slice(0, i), segments[i]].join('.');
+    struct = PROP_TYPES[element] ? element : undefined;
+  }
+  return path;
+}
+
+function valueAt(props: unknown, path: string): unknown {
   // `Routing.gatewayApi({ parentRefs })` keeps its options in `gatewayApiOptions`; messages name them as written.
   return path.replace(/^routing\.parentRefs/, 'routing.gatewayApiOptions.parentRefs').replace(/\[(\d+)\]/g, '.$1').split('.').reduce((acc: any, key) => (acc === undefined || acc === null ? undefined : acc[key]), props);
 }
@@ -97,7 +145,7 @@ function valueAt(props: MatrixChatProps, path: string): unknown {
  * Problems with a thrown error: not our validation error, a line that names no prop path, or a
  * line that blames a prop the user did not set without saying it is missing.
  */
-export function errorProblems(error: unknown, props: MatrixChatProps): string[] {
+export function errorProblems(error: unknown, props: MatrixChatProps | object, root = 'MatrixChatProps'): string[] {
   const message = error instanceof Error ? error.message : String(error);
   if (!(error instanceof Error) || error.constructor.name === 'TypeError' || !message.startsWith(VALIDATION_PREFIX)) {
     return [`not a validation error: ${error instanceof Error ? error.constructor.name : typeof error}: ${message.slice(0, 500)}`];
@@ -106,11 +154,12 @@ export function errorProblems(error: unknown, props: MatrixChatProps): string[] 
   const lines = message.split(/\n {2}\[[^\]\n]*\] /).slice(1);
   if (lines.length === 0) problems.push(`validation error with no entries: ${message.slice(0, 300)}`);
   for (const line of lines) {
-    const path = leadingPropPath(line);
+    const path = leadingPropPath(line, root);
     if (!path) {
-      problems.push(`error line names no prop path of MatrixChatProps: ${JSON.stringify(line.slice(0, 200))}`);
+      problems.push(`error line names no prop path of ${root}: ${JSON.stringify(line.slice(0, 200))}`);
       continue;
     }
+    if (path === 'props') continue; // the props themselves are not an object
     const set = valueAt(props, path) !== undefined;
     const saysMissing = /undefined is not|: is undefined, not |is not set|is required|no credentials are set|but no registration token|is true but|not set while|neither a tag nor a digest|^no [A-Za-z ]+ (is|are) set|: no [A-Za-z ]+ (is|are) set/.test(line);
     if (!set && !saysMissing) problems.push(`error blames ${path}, which the props do not set: ${JSON.stringify(line.slice(0, 200))}`);
