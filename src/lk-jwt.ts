@@ -138,6 +138,10 @@ function checkLkJwt(problems: Problems, s: LkJwtResolved, p: string): void {
   if (!parseUrl(props.livekitUrl, ['wss', 'ws'])) {
     problems.add(`${p}livekitUrl`, `${show(props.livekitUrl)} is not a ws:// or wss:// URL`, 'lk-jwt-service hands it to browsers, which cannot open a LiveKit connection to it, so calls never connect', 'use the public WebSocket URL of LiveKit, e.g. "wss://matrix.example.org"');
   }
+  if (props.credentials === undefined) {
+    problems.add(`${p}credentials`, 'is not set', 'lk-jwt-service cannot sign LiveKit tokens without the API key and secret, so no call connects', 'pass the Secret holding them, e.g. `credentials: liveKit.credentials`');
+    return;
+  }
   checkSecretReference(problems, `${p}credentials.secretName`, props.credentials?.secretName, [
     { path: `${p}credentials.apiKeyKey`, key: props.credentials?.apiKeyKey },
     { path: `${p}credentials.apiSecretKey`, key: props.credentials?.apiSecretKey },

@@ -1,5 +1,5 @@
 /**
- * Deep fuzzing (issue 14 item 5): the fuzz properties over many fresh seeds in bounded time.
+ * Deep fuzzing (issue 14 item 5): the fuzz properties, and arbitrary JSON at every prop path, over many fresh seeds in bounded time.
  * Skipped unless FUZZ_DEEP=1:
  *   FUZZ_DEEP=1 npx jest --ci test/fuzz-deep.test.ts
  * FUZZ_SEEDS=1,2,3 fixes the seeds (default: FUZZ_SEED_COUNT fresh ones, 20); FUZZ_RUNS runs per
@@ -11,6 +11,7 @@ import { K8sObject, synth } from './util';
 import { FuzzCase, hostileProps, oneHostileField, roundTripProps, validProps } from './verification/arbitraries';
 import { stopCrdValidator } from './verification/crd-models';
 import { errorProblems } from './verification/errors';
+import { ANY_JSON, STANDALONE, TARGETS, format, outcome, standaloneOutcome, standaloneTargets, withValue } from './verification/prop-targets';
 import { checkAll } from './verification/invariants';
 import { roundTrip } from './verification/round-trip';
 import { scenario } from './verification/scenarios';
@@ -42,6 +43,19 @@ const PROPERTIES: Array<[string, fc.Arbitrary<FuzzCase>, number, boolean]> = [
   ['round trip', roundTripProps, RUNS, false],
 ];
 
+/** Type robustness: any JSON value at any prop path of MatrixChat or of a standalone construct is our validation error or valid output. */
+const STANDALONE_TARGETS = STANDALONE.flatMap((c) => standaloneTargets(c).map((path) => ({ c, path })));
+const typeRobustness = fc.tuple(fc.nat({ max: TARGETS.length + STANDALONE_TARGETS.length - 1 }), ANY_JSON);
+
+function typeProblems([i, value]: [number, unknown]): string[] {
+  if (i < TARGETS.length) {
+    const t = TARGETS[i];
+    return outcome(withValue(t.props, t.path, value), t.namespace).map((m) => `MatrixChat ${format(t.path)} = ${JSON.stringify(value)}: ${m}`);
+  }
+  const { c, path } = STANDALONE_TARGETS[i - TARGETS.length];
+  return standaloneOutcome(c, (props) => withValue(props, path, value)).map((m) => `${c.struct} ${format(path)} = ${JSON.stringify(value)}: ${m}`);
+}
+
 (DEEP ? describe : describe.skip)('deep fuzzing (FUZZ_DEEP=1)', () => {
   test('every property holds for every seed', () => {
     const started = Date.now();
@@ -57,6 +71,11 @@ const PROPERTIES: Array<[string, fc.Arbitrary<FuzzCase>, number, boolean]> = [
         }), { seed, numRuns, endOnFailure: true });
         if (details.failed) failures.push(`seed ${seed}, ${name}: ${String(details.errorInstance ?? '').slice(0, 2000)}`);
       }
+      const typed = fc.check(fc.property(typeRobustness, (pick) => {
+        const problems = typeProblems(pick);
+        if (problems.length > 0) throw new Error(problems.join('\n'));
+      }), { seed, numRuns: RUNS, endOnFailure: true });
+      if (typed.failed) failures.push(`seed ${seed}, arbitrary JSON at every prop path: ${String(typed.errorInstance ?? '').slice(0, 2000)}`);
       ran.push(`${seed} (${((Date.now() - seedStart) / 1000).toFixed(0)} s)`);
     }
     process.stderr.write(`fuzz:deep ran ${ran.length}/${SEEDS.length} seeds × ${RUNS} runs in ${((Date.now() - started) / 1000).toFixed(0)} s: ${ran.join(', ')}\n`);

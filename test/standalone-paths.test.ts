@@ -1,7 +1,7 @@
 // Prop paths in validation messages: a standalone construct names its own props, MatrixChat prefixes them, each mistake once.
 import { Chart, Testing } from 'cdk8s';
 import { MINIMAL_PROPS, problemLines, synthErrors } from './util';
-import { Homeserver, LiveKit, LkJwt, MatrixChat, TurnRelay } from '../src';
+import { ElementWeb, Homeserver, LiveKit, LkJwt, MatrixChat, MatrixHttpRoute, MatrixIngress, MatrixNetworkPolicies, TurnRelay } from '../src';
 
 /** The problem lines of a chart that must fail to synthesize. */
 function problemsOf(build: (chart: Chart) => void): string[] {
@@ -73,6 +73,76 @@ describe('a standalone construct reports its own prop names', () => {
       imagePullSecrets: ['Bad'],
     }));
     expect(pathsOf(lines)).toEqual(['labels.bad key', 'imagePullSecrets[0]']);
+  });
+
+  const targets = {
+    serverName: 'matrix.example.org',
+    homeserver: { serviceName: 'tuwunel', port: 8008 },
+    elementWeb: { host: 'chat.example.org', backend: { serviceName: 'element-web', port: 8080 } },
+  };
+
+  test('MatrixIngress names its own props (not `ingress.`) and checks what it routes to', () => {
+    const lines = problemsOf((chart) => new MatrixIngress(chart, 'ingress', {
+      ...targets,
+      className: 'Bad Class',
+      tls: { clusterIssuer: 'letsencrypt' },
+      homeserver: { serviceName: 'Tuwunel_HS', port: 0 },
+      elementWeb: { host: 'chat', backend: { serviceName: 'element-web', port: 8080 }, responseHeaders: { 'X-Evil': 'a";\nmore_set_headers "Set-Cookie: x' } },
+      labels: { team: ' ' },
+    }));
+    expect(pathsOf(lines)).toEqual([
+      'labels.team', 'homeserver.serviceName', 'homeserver.port', 'elementWeb.host', 'elementWeb.responseHeaders.X-Evil', 'className', 'tls.clusterIssuer',
+    ]);
+    expect(lines[4]).toMatch(/is not a header value on one line; a control character ends the header early \(response splitting\) or injects configuration into an nginx snippet/);
+    expect(lines[6]).toMatch(/^tls\.clusterIssuer: is set while tls\.enabled is false; .* Fix: set tls\.enabled to true/);
+  });
+
+  test('MatrixHttpRoute names its own parentRefs (not `routing.`); a dotted Gateway namespace and missing parentRefs are refused', () => {
+    const missing = problemsOf((chart) => new MatrixHttpRoute(chart, 'route', { ...targets } as any));
+    expect(missing).toEqual([expect.stringMatching(/^parentRefs: is not set; an HTTPRoute attached to no Gateway serves nothing/)]);
+    const lines = problemsOf((chart) => new MatrixHttpRoute(chart, 'route', { ...targets, serverName: '', parentRefs: [{ name: 'gw', namespace: 'gateways.example' }] }));
+    expect(pathsOf(lines)).toEqual(['serverName', 'parentRefs[0].namespace']);
+  });
+
+  test('an Element Web route without a backend (untyped callers) is a problem, not a TypeError', () => {
+    expect(pathsOf(problemsOf((chart) => new MatrixIngress(chart, 'ingress', { ...targets, elementWeb: { host: 'chat.example.org' } } as any)))).toEqual([
+      'elementWeb.backend.serviceName', 'elementWeb.backend.port',
+    ]);
+    expect(pathsOf(problemsOf((chart) => new MatrixHttpRoute(chart, 'route', { ...targets, parentRefs: [{ name: 'gw' }], elementWeb: { host: 'chat.example.org' } } as any)))).toEqual([
+      'elementWeb.backend.serviceName', 'elementWeb.backend.port',
+    ]);
+  });
+
+  test('ElementWeb names its own props (not `elementWeb.`)', () => {
+    const lines = problemsOf((chart) => new ElementWeb(chart, 'web', { serverName: 'example.org', host: 'chat', homeserverUrl: 'http://matrix.example.org' }));
+    expect(pathsOf(lines)).toEqual(['host', 'homeserverUrl']);
+  });
+
+  test('MatrixNetworkPolicies checks its labels, prefix and namespace when used on its own', () => {
+    const lines = problemsOf((chart) => new MatrixNetworkPolicies(chart, 'policies', {
+      homeserver: new Homeserver(chart, 'hs', { serverName: 'matrix.example.org', allowRegistration: false }),
+      labels: { team: ' ' },
+      namePrefix: 'Chat-',
+      ingressControllerNamespace: 'ingress.nginx',
+    }));
+    expect(pathsOf(lines)).toEqual(['namePrefix', 'labels.team', 'ingressControllerNamespace']);
+  });
+
+  test('LkJwt without credentials (untyped callers) is a problem, not a TypeError', () => {
+    const lines = problemsOf((chart) => new LkJwt(chart, 'jwt', { serverName: 'matrix.example.org', livekitUrl: 'wss://matrix.example.org' } as any));
+    expect(lines).toEqual([expect.stringMatching(/^credentials: is not set; lk-jwt-service cannot sign LiveKit tokens/)]);
+  });
+
+  test('valid standalone routing and policies synthesize', () => {
+    const chart = new Chart(Testing.app(), 'standalone', { namespace: 'chat' });
+    new MatrixIngress(chart, 'ingress', { ...targets, tls: { enabled: true, clusterIssuer: 'letsencrypt' }, elementWeb: { ...targets.elementWeb, responseHeaders: { 'X-Frame-Options': 'SAMEORIGIN' } } });
+    new MatrixHttpRoute(chart, 'route', { ...targets, namePrefix: 'gw-', parentRefs: [{ name: 'gw', namespace: 'gateways' }] });
+    new MatrixNetworkPolicies(chart, 'policies', {
+      homeserver: new Homeserver(chart, 'hs', { serverName: 'matrix.example.org', allowRegistration: false }),
+      labels: { team: 'chat' },
+      ingressControllerNamespace: 'ingress-nginx',
+    });
+    expect(() => Testing.synth(chart)).not.toThrow();
   });
 
   test('valid standalone constructs synthesize', () => {

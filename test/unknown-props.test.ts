@@ -207,6 +207,25 @@ describe('the known props are derived from the types', () => {
     expect(after.MatrixChatHomeserverOptions.brandNew).toBe('BrandNewOptions');
     expect(after.HomeserverProps.brandNew).toBe('BrandNewOptions');
     expect(after.BrandNewOptions).toEqual({ level: '' });
+    // And its type, for the type check of untyped callers.
+    const types = fromAssembly(changed).types;
+    expect(types.RtcProps.brandNewProp).toBe('string');
+    expect(types.HomeserverProps.brandNew).toBe('BrandNewOptions');
+    expect(types.BrandNewOptions).toEqual({ level: 'number' });
+  });
+
+  test('the types describe optional props, lists, maps, enums, classes and Kubernetes structs', () => {
+    const types = known.types;
+    expect(types.MatrixChatProps.serverName).toBe('string');
+    expect(types.MatrixChatProps.imagePullSecrets).toBe('string[]?');
+    expect(types.MatrixChatProps.labels).toBe('string{}?');
+    expect(types.MatrixChatProps.routing).toBe('Routing?');
+    expect(types.Routing).toEqual({ gatewayApiOptions: 'GatewayApiRoutingOptions?', kind: 'enum' });
+    expect(types.SchedulingProps.tolerations).toBe('k8s[]?');
+    expect(types.HomeserverProps.startupTimeout).toBe('cdk8s.Duration?');
+    expect(types.HomeserverProps.extraConfig).toBe('json{}?');
+    expect(types.MatrixNetworkPoliciesProps.homeserver).toBe('construct?');
+    expect(types['cdk8s-plus-28.CpuResources'].request).toBe('cdk8s-plus-28.Cpu?');
   });
 
   test('src/known-props.generated.ts is what the compiled assembly gives (the compile task rewrites it)', () => {
