@@ -34,7 +34,11 @@ export function checkRoutingTargets(problems: Problems, props: MatrixRoutingTarg
  * `namePrefix` and `labels` of a construct used on its own (inside MatrixChat they are checked
  * once there); `longestBaseName` is the longest object name the construct makes.
  */
-export function checkStandaloneNaming(problems: Problems, props: { readonly namePrefix?: string; readonly labels?: Record<string, string> }, longestBaseName: string): void {
+export function checkStandaloneNaming(
+  problems: Problems,
+  props: { readonly namePrefix?: string; readonly labels?: Record<string, string> },
+  longestBaseName: string,
+): void {
   if (props.namePrefix !== undefined && props.namePrefix !== '' && !/^[a-z]([-a-z0-9]*)$/.test(props.namePrefix)) {
     problems.add('namePrefix', `${show(props.namePrefix)} is not a valid name prefix`, 'object names must be lowercase DNS labels, so the API server rejects them', 'use lowercase letters, digits and "-", starting with a letter, e.g. "chat-"');
   } else if (prefixed(props.namePrefix, longestBaseName).length > MAX_NAME_LENGTH) {

@@ -11,8 +11,8 @@ import { K8sObject, synth } from './util';
 import { FuzzCase, hostileProps, oneHostileField, roundTripProps, validProps } from './verification/arbitraries';
 import { stopCrdValidator } from './verification/crd-models';
 import { errorProblems } from './verification/errors';
-import { ANY_JSON, STANDALONE, TARGETS, format, outcome, standaloneOutcome, standaloneTargets, withValue } from './verification/prop-targets';
 import { checkAll } from './verification/invariants';
+import { ANY_JSON, STANDALONE, TARGETS, format, outcome, standaloneOutcome, standaloneTargets, withValue } from './verification/prop-targets';
 import { roundTrip } from './verification/round-trip';
 import { scenario } from './verification/scenarios';
 

@@ -62,7 +62,13 @@ export function assemblyPaths(struct: string, prefix: Array<string | number> = [
 /** A path with its list indices normalized. */
 export const key = (path: Array<string | number>) => format(path).replace(/\[\d+\]/g, '[n]');
 
-export interface Target { readonly scenarioName: string; readonly props: MatrixChatProps; readonly namespace: string | undefined; readonly path: Array<string | number> }
+/** A prop path of a scenario's props to put values at. */
+export interface Target {
+  readonly scenarioName: string;
+  readonly props: MatrixChatProps;
+  readonly namespace: string | undefined;
+  readonly path: Array<string | number>;
+}
 
 /** One target per distinct path (indices normalized): from the first scenario holding it, else at a path the assembly declares. */
 export const TARGETS: Target[] = [];
