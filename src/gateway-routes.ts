@@ -88,7 +88,7 @@ export class MatrixHttpRoute extends Construct {
     const name = prefixed(props.namePrefix, BASE_NAMES.httpRoute);
     // Inside MatrixChat the targets are derived and checked there, and the Gateways are `routing.parentRefs`.
     const { prefix: p, parentValidated } = scopeOf(props);
-    if (!parentValidated) checkRoutingTargets(problems, props, BASE_NAMES.wellKnownHttpRoute);
+    if (!parentValidated) checkRoutingTargets(problems, props);
     const refs = props.parentRefs ?? [];
     if (refs.length === 0) {
       problems.add(`${p}parentRefs`, props.parentRefs === undefined ? 'is not set' : 'is empty', 'an HTTPRoute attached to no Gateway serves nothing, so the homeserver is unreachable', 'name the Gateway that serves the server name');

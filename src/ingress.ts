@@ -104,7 +104,7 @@ export class MatrixIngress extends Construct {
     const problems = new Problems();
     // Inside MatrixChat the targets are derived and checked there, and the Ingress props sit under `ingress.`.
     const { prefix: p, parentValidated } = scopeOf(props);
-    if (!parentValidated) checkRoutingTargets(problems, props, BASE_NAMES.traefikRedirect);
+    if (!parentValidated) checkRoutingTargets(problems, props);
     const name = prefixed(props.namePrefix, BASE_NAMES.ingress);
     const labels = recommendedLabels('matrix-chat', 'ingress', name, props.labels);
     const className = props.className ?? 'nginx';

@@ -5,7 +5,6 @@ import { isDnsLabel } from './k8s-rules';
 import { liveKitCredentials } from './livekit-settings';
 import { LkJwtRelease, servesDelayedLeave } from './lk-jwt-release';
 import type { MatrixChatProps } from './matrix-chat';
-import { BASE_NAMES, MAX_NAME_LENGTH, prefixed } from './names';
 import { ComponentProps, checkComponentProps } from './pod';
 import { Problems, checkSecretReference, isFullyQualifiedDnsName, isObjectName, parseUrl, show } from './validation';
 
@@ -38,7 +37,6 @@ export function checkMatrixChat(problems: Problems, s: MatrixChatResolved): void
   checkServerName(problems, s.serverName);
   if (props.publicHost !== undefined) checkPublicHost(problems, props.publicHost, 'publicHost');
   checkDelegation(problems, s);
-  checkNamePrefix(problems, props.namePrefix);
   checkComponentProps(problems, s.shared);
   checkWellFormedStrings(problems, '', props);
   // Checked here, against what the user set, so a bad serverName is not reported again through derived URLs.
@@ -137,21 +135,6 @@ function checkWellFormedStrings(problems: Problems, path: string, value: unknown
       if (/\p{Surrogate}/u.test(key)) checkWellFormedStrings(problems, itemPath, key);
       checkWellFormedStrings(problems, itemPath, item);
     }
-  }
-}
-
-/** Longest base name of any object, so the longest prefixed name stays within 63 characters. */
-const LONGEST_BASE_NAME = Math.max(...Object.values(BASE_NAMES).map((n) => n.length));
-
-function checkNamePrefix(problems: Problems, namePrefix: string | undefined): void {
-  if (namePrefix === undefined || namePrefix === '') return;
-  if (!/^[a-z]([-a-z0-9]*)$/.test(namePrefix)) {
-    problems.add('namePrefix', `${show(namePrefix)} is not a valid name prefix`, 'object names must be lowercase DNS labels starting with a letter (Service names), so the API server rejects them', 'use lowercase letters, digits and "-", starting with a letter, e.g. "chat-"');
-    return;
-  }
-  const longest = prefixed(namePrefix, 'x'.repeat(LONGEST_BASE_NAME));
-  if (longest.length > MAX_NAME_LENGTH) {
-    problems.add('namePrefix', `makes the longest object name ${longest.length} characters long`, `Kubernetes names are limited to ${MAX_NAME_LENGTH} characters, so the API server rejects those objects`, `use a prefix of at most ${MAX_NAME_LENGTH - LONGEST_BASE_NAME} characters`);
   }
 }
 

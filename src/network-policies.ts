@@ -83,7 +83,7 @@ export class MatrixNetworkPolicies extends Construct {
     const problems = new Problems();
     // Inside MatrixChat the names, labels and namespace are checked there (networkPolicy.ingressControllerNamespace).
     if (!scopeOf(props).parentValidated) {
-      checkStandaloneNaming(problems, props, BASE_NAMES.homeserverPolicy);
+      checkStandaloneNaming(problems, props);
       if (props.ingressControllerNamespace !== undefined && !isDnsLabel(props.ingressControllerNamespace)) {
         problems.add('ingressControllerNamespace', `${show(props.ingressControllerNamespace)} is not a namespace name (a DNS label)`, 'the policy selects no namespace, so the ingress controller cannot reach the homeserver', 'name the namespace of the ingress controller, e.g. "ingress-nginx"');
       }

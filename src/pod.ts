@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkAffinity, checkTolerations, checkTopologySpreadConstraints } from './k8s-rules';
 import { ServiceIpFamilyProps, checkServiceIpFamilies } from './service-ip-families';
-import { Problems, checkLabels, isObjectName, show } from './validation';
+import { Problems, checkLabels, checkNamePrefix, isObjectName, show } from './validation';
 
 /** Where the pods of the stack are scheduled; applied to every pod. */
 export interface SchedulingProps {
@@ -126,6 +126,7 @@ export function plainCopy<T>(value: T): T {
 
 /** Validates the props shared by all components (once, by whichever construct the user gave them to). */
 export function checkComponentProps(problems: Problems, props: ComponentProps): void {
+  checkNamePrefix(problems, props.namePrefix);
   checkLabels(problems, 'labels', props.labels);
   checkLabels(problems, 'scheduling.nodeSelector', props.scheduling?.nodeSelector);
   checkTolerations(problems, 'scheduling.tolerations', props.scheduling?.tolerations);

@@ -1,9 +1,8 @@
 // Validation of what a standalone MatrixIngress, MatrixHttpRoute or MatrixNetworkPolicies is given (inside MatrixChat these are derived and checked there).
 import { checkPublicHost, checkServerName } from './homeserver-settings';
 import { isLkJwtRelease } from './lk-jwt-release';
-import { MAX_NAME_LENGTH, prefixed } from './names';
 import { ElementWebRouteRef, IngressBackendRef, MatrixRoutingTargets } from './routing';
-import { Problems, checkLabels, isFullyQualifiedDnsName, isObjectName, show } from './validation';
+import { Problems, checkLabels, checkNamePrefix, isFullyQualifiedDnsName, isObjectName, show } from './validation';
 
 /** apimachinery IsDNS1035Label: what a Service name must be (ValidateServiceName), so what a backend may name. */
 const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -12,15 +11,15 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * The hosts, backends and names of routing targets a user passed to `MatrixIngress` or
- * `MatrixHttpRoute` directly; `longestBaseName` is the longest object name the construct makes.
+ * `MatrixHttpRoute` directly.
  */
-export function checkRoutingTargets(problems: Problems, props: MatrixRoutingTargets, longestBaseName: string): void {
+export function checkRoutingTargets(problems: Problems, props: MatrixRoutingTargets): void {
   checkServerName(problems, props.serverName);
   if (props.publicHost !== undefined) checkPublicHost(problems, props.publicHost, 'publicHost');
   if (props.livekitHost !== undefined && !isFullyQualifiedDnsName(props.livekitHost)) {
     problems.add('livekitHost', `${show(props.livekitHost)} is not a fully-qualified lowercase DNS name`, 'the route for LiveKit\'s host is rejected and calls cannot connect', 'use the host of LiveKit\'s public URL, e.g. "livekit.example.org", or leave it unset');
   }
-  checkStandaloneNaming(problems, props, longestBaseName);
+  checkStandaloneNaming(problems, props);
   if (props.lkJwtRelease !== undefined && !isLkJwtRelease(props.lkJwtRelease)) {
     problems.add('lkJwtRelease', `${show(props.lkJwtRelease)} is not an LkJwtRelease`, 'which lk-jwt-service paths to route would be guessed', 'use LkJwtRelease.V0_5 or LkJwtRelease.V0_6 (LkJwt.release)');
   }
@@ -32,18 +31,10 @@ export function checkRoutingTargets(problems: Problems, props: MatrixRoutingTarg
 
 /**
  * `namePrefix` and `labels` of a construct used on its own (inside MatrixChat they are checked
- * once there); `longestBaseName` is the longest object name the construct makes.
+ * once there).
  */
-export function checkStandaloneNaming(
-  problems: Problems,
-  props: { readonly namePrefix?: string; readonly labels?: Record<string, string> },
-  longestBaseName: string,
-): void {
-  if (props.namePrefix !== undefined && props.namePrefix !== '' && !/^[a-z]([-a-z0-9]*)$/.test(props.namePrefix)) {
-    problems.add('namePrefix', `${show(props.namePrefix)} is not a valid name prefix`, 'object names must be lowercase DNS labels, so the API server rejects them', 'use lowercase letters, digits and "-", starting with a letter, e.g. "chat-"');
-  } else if (prefixed(props.namePrefix, longestBaseName).length > MAX_NAME_LENGTH) {
-    problems.add('namePrefix', `makes the name "${prefixed(props.namePrefix, longestBaseName)}" longer than ${MAX_NAME_LENGTH} characters`, 'the API server rejects the object', 'use a shorter namePrefix');
-  }
+export function checkStandaloneNaming(problems: Problems, props: { readonly namePrefix?: string; readonly labels?: Record<string, string> }): void {
+  checkNamePrefix(problems, props.namePrefix);
   checkLabels(problems, 'labels', props.labels);
 }
 

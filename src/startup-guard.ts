@@ -35,7 +35,8 @@ function blameBy(table: ReadonlyArray<readonly [string, string]>, fallback: (key
 function tuwunelBlame(s: HomeserverResolved, blameExtra = true): (key: string) => string {
   const p = s.scope.prefix;
   const parent = s.scope.parentValidated;
-  const publicHost = parent ? REPORTED_ELSEWHERE : 'publicHost';
+  // The well-known URLs are built from publicHost, which defaults to serverName.
+  const publicHost = parent ? REPORTED_ELSEWHERE : s.props.publicHost !== undefined ? 'publicHost' : 'serverName';
   const table = blameBy([
     ['global.server_name', parent ? REPORTED_ELSEWHERE : 'serverName'],
     ['global.port', `${p}clientPort`],
@@ -198,6 +199,8 @@ export function lkJwtStartupCheck(problems: Problems, envVars: ReadonlyArray<{ n
     LIVEKIT_FULL_ACCESS_HOMESERVERS: parentValidated ? REPORTED_ELSEWHERE : 'serverName',
     LIVEKIT_KEY: 'credentials',
     LIVEKIT_SECRET: 'credentials',
+    // `<serverName>=<homeserverUrl>`: a comma or `=` in the server name splits the pair.
+    LIVEKIT_CS_API_URL_OVERRIDES: parentValidated ? REPORTED_ELSEWHERE : /[,=]/.test(env.LIVEKIT_FULL_ACCESS_HOMESERVERS as string ?? '') ? 'serverName' : 'homeserverUrl',
   };
   reportStartupProblems(problems, lkJwtStartupProblems(env, (key) => {
     const name = key.replace(/^env\./, '');

@@ -1,6 +1,7 @@
 // The Problems collector and the value checks every construct's validators share.
 import { isIP } from 'node:net';
 import { Construct } from 'constructs';
+import { BASE_NAMES, MAX_NAME_LENGTH, prefixed } from './names';
 
 /**
  * Collects every configuration problem found in a construct's props, so that synthesis
@@ -79,9 +80,18 @@ function isUnder(path: string, roots: readonly string[]): boolean {
   return roots.some((root) => path === root || path.startsWith(`${root}.`) || path.startsWith(`${root}[`));
 }
 
+/** String(value), also for objects String cannot convert (a null prototype, or a `toString` that is not a function). */
+function asText(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 /** Quotes a user value for an error message, trimmed and with control characters made visible. */
 export function show(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : asText(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -214,5 +224,21 @@ export function checkAnnotations(problems: Problems, path: string, annotations: 
     if (typeof value !== 'string') {
       problems.add(`${path}.${key}`, `${show(value)} is not a string`, 'annotation values must be strings or the API server rejects the object', 'quote the value');
     }
+  }
+}
+
+/** Longest base name of any object, so the longest prefixed name stays within 63 characters. */
+const LONGEST_BASE_NAME = Math.max(...Object.values(BASE_NAMES).map((n) => n.length));
+
+/** A namePrefix every object name the stack makes can take (the same rule standalone and inside MatrixChat). */
+export function checkNamePrefix(problems: Problems, namePrefix: unknown): void {
+  if (namePrefix === undefined || namePrefix === '') return;
+  if (typeof namePrefix !== 'string' || !/^[a-z]([-a-z0-9]*)$/.test(namePrefix)) {
+    problems.add('namePrefix', `${show(namePrefix)} is not a valid name prefix`, 'object names must be lowercase DNS labels starting with a letter (Service names), so the API server rejects them', 'use lowercase letters, digits and "-", starting with a letter, e.g. "chat-"');
+    return;
+  }
+  const longest = prefixed(namePrefix, 'x'.repeat(LONGEST_BASE_NAME));
+  if (longest.length > MAX_NAME_LENGTH) {
+    problems.add('namePrefix', `makes the longest object name ${longest.length} characters long`, `Kubernetes names are limited to ${MAX_NAME_LENGTH} characters, so the API server rejects those objects`, `use a prefix of at most ${MAX_NAME_LENGTH - LONGEST_BASE_NAME} characters`);
   }
 }

@@ -161,7 +161,7 @@ export function errorProblems(error: unknown, props: MatrixChatProps | object, r
     }
     if (path === 'props') continue; // the props themselves are not an object
     const set = valueAt(props, path) !== undefined;
-    const saysMissing = /undefined is not|: is undefined, not |is not set|is required|no credentials are set|but no registration token|is true but|not set while|neither a tag nor a digest|^no [A-Za-z ]+ (is|are) set|: no [A-Za-z ]+ (is|are) set/.test(line);
+    const saysMissing = /undefined is not|is unset|: is undefined, not |is not set|is required|no credentials are set|but no registration token|is true but|not set while|neither a tag nor a digest|^no [A-Za-z ]+ (is|are) set|: no [A-Za-z ]+ (is|are) set/.test(line);
     if (!set && !saysMissing) problems.push(`error blames ${path}, which the props do not set: ${JSON.stringify(line.slice(0, 200))}`);
   }
   return problems;

@@ -155,6 +155,13 @@ describe('invariant 9: start-up files of each program', () => {
     expect(modelForImage('ghcr.io/element-hq/lk-jwt-service:0.5.0')?.program).toBe('lk-jwt-service');
     expect(modelForImage('ghcr.io/element-hq/lk-jwt-service-fork:1')).toBeUndefined();
   });
+
+  test('an image mirrored under another repository name is the program of the container the library names', () => {
+    expect(modelForImage('ghcr.io/mirror/matrix-homeserver:v1', 'tuwunel')?.program).toBe('tuwunel');
+    expect(modelForImage('ghcr.io/mirror/sfu:v1', 'livekit')?.program).toBe('livekit');
+    expect(modelForImage('ghcr.io/mirror/tools:1', 'backup-trigger')?.program).toBe('busybox');
+    expect(modelForImage('ghcr.io/mirror/other:1', 'sidecar')).toBeUndefined();
+  });
 });
 
 /**

@@ -64,6 +64,11 @@ export interface ProgramModel {
   readonly program: string;
   /** The image repository's last path segment that identifies it. */
   readonly repository: string;
+  /**
+   * The names the library gives the containers that run it: the program of a container whose
+   * image a user mirrored under another repository name (`image.repository`).
+   */
+  readonly containers: readonly string[];
   /** The version the model was read at. */
   readonly version: string;
   needs(view: ContainerView): StartupNeeds;
@@ -94,6 +99,7 @@ const TUWUNEL_EXIT = 'Server::new returns the error and main exits 1 (src/main/s
 export const TUWUNEL_MODEL: ProgramModel = {
   program: 'tuwunel',
   repository: 'tuwunel',
+  containers: ['tuwunel'],
   version: 'v1.9.0',
   needs(view) {
     const reads: PathNeed[] = [];
@@ -175,6 +181,7 @@ const LIVEKIT_EXIT = 'startServer returns the error, main prints it and returns:
 export const LIVEKIT_MODEL: ProgramModel = {
   program: 'livekit',
   repository: 'livekit-server',
+  containers: ['livekit'],
   version: 'v1.13.5',
   needs(view) {
     const reads: PathNeed[] = [];
@@ -248,6 +255,7 @@ const LK_JWT_EXIT = 'log.Fatal: the process exits 1 (config.go readKeySecret)';
 export const LK_JWT_MODEL: ProgramModel = {
   program: 'lk-jwt-service',
   repository: 'lk-jwt-service',
+  containers: ['lk-jwt-service'],
   version: '0.5.0 by tag and digest sha256:29918567… (source read at v0.5.0 and main)',
   needs(view) {
     const reads: PathNeed[] = [];
@@ -279,6 +287,7 @@ export const LK_JWT_MODEL: ProgramModel = {
 export const KUBECTL_MODEL: ProgramModel = {
   program: 'kubectl (rtc-address)',
   repository: 'kubectl',
+  containers: ['rtc-address'],
   version: 'cgr.dev/chainguard/kubectl latest-dev (pinned digest)',
   needs(view) {
     const problems: string[] = [];
@@ -310,6 +319,7 @@ const NGINX_EXIT = 'the entrypoint script or nginx fails and the container exits
 export const ELEMENT_WEB_MODEL: ProgramModel = {
   program: 'element-web (nginx)',
   repository: 'element-web',
+  containers: ['element-web'],
   version: 'v1.12.27 (docker/ and apps/web/docker/ of element-hq/element-web)',
   needs(view) {
     const problems: string[] = [];
@@ -341,6 +351,7 @@ export const ELEMENT_WEB_MODEL: ProgramModel = {
 export const BUSYBOX_MODEL: ProgramModel = {
   program: 'busybox',
   repository: 'busybox',
+  containers: ['backup-trigger'],
   version: '1.37.0',
   needs: () => ({ reads: [], writes: [], imageFiles: [], problems: [] }),
 };
@@ -350,11 +361,11 @@ export const BUSYBOX_MODEL: ProgramModel = {
 export const STARTUP_MODELS: readonly ProgramModel[] = [TUWUNEL_MODEL, LIVEKIT_MODEL, LK_JWT_MODEL, KUBECTL_MODEL, ELEMENT_WEB_MODEL, BUSYBOX_MODEL];
 
 /** The model for an image, by its repository's last path segment (registry mirrors keep it). */
-export function modelForImage(image: unknown): ProgramModel | undefined {
+export function modelForImage(image: unknown, containerName?: unknown): ProgramModel | undefined {
   if (typeof image !== 'string') return undefined;
   const name = image.split('@')[0].replace(/:[^/:]*$/, '');
   const last = name.split('/').pop();
-  return STARTUP_MODELS.find((m) => m.repository === last);
+  return STARTUP_MODELS.find((m) => m.repository === last) ?? STARTUP_MODELS.find((m) => m.containers.includes(String(containerName)));
 }
 
 /** A path-valued env var as literal values; one taken from valueFrom cannot be followed and is a problem. */
@@ -425,7 +436,7 @@ export const startupFiles: Invariant = (objects) => {
   for (const pod of podTemplates(objects)) {
     for (const container of allContainers(pod)) {
       const at = where(pod, container);
-      const model = modelForImage(container.image);
+      const model = modelForImage(container.image, container.name);
       if (!model) {
         messages.push(`${at}: image ${JSON.stringify(container.image)} is not in the start-up model: add it to the start-up model (test/verification/startup-model.ts) with the files it reads and the directories it writes at start`);
         continue;
