@@ -1,7 +1,7 @@
 // Prop paths in validation messages: a standalone construct names its own props, MatrixChat prefixes them, each mistake once.
 import { Chart, Testing } from 'cdk8s';
 import { MINIMAL_PROPS, problemLines, synthErrors } from './util';
-import { ElementWeb, Homeserver, LiveKit, LkJwt, MatrixChat, MatrixHttpRoute, MatrixIngress, MatrixNetworkPolicies, TurnRelay } from '../src';
+import { ElementWeb, Homeserver, LiveKit, LkJwt, LkJwtRelease, MatrixChat, MatrixHttpRoute, MatrixIngress, MatrixNetworkPolicies, TurnRelay } from '../src';
 
 /** The problem lines of a chart that must fail to synthesize. */
 function problemsOf(build: (chart: Chart) => void): string[] {
@@ -131,6 +131,28 @@ describe('a standalone construct reports its own prop names', () => {
   test('LkJwt without credentials (untyped callers) is a problem, not a TypeError', () => {
     const lines = problemsOf((chart) => new LkJwt(chart, 'jwt', { serverName: 'matrix.example.org', livekitUrl: 'wss://matrix.example.org' } as any));
     expect(lines).toEqual([expect.stringMatching(/^credentials: is not set; lk-jwt-service cannot sign LiveKit tokens/)]);
+  });
+
+  test('a standalone component checks its namePrefix (as MatrixChat does)', () => {
+    const lines = problemsOf((chart) => new LkJwt(chart, 'jwt', {
+      serverName: 'matrix.example.org', livekitUrl: 'wss://matrix.example.org', credentials: { secretName: 'lk', apiKeyKey: 'k', apiSecretKey: 's', livekitKeysKey: 'K' }, namePrefix: '*Ay',
+    }));
+    expect(lines).toEqual([expect.stringMatching(/^namePrefix: "\*Ay" is not a valid name prefix/)]);
+  });
+
+  test('start-up refusals of values built from serverName blame serverName, not a prop the user did not set', () => {
+    const homeserver = problemsOf((chart) => new Homeserver(chart, 'hs', { serverName: '_@C$<^qB5s', allowRegistration: false }));
+    expect(pathsOf(homeserver)).toEqual(['serverName']);
+    const lkJwt = problemsOf((chart) => new LkJwt(chart, 'jwt', {
+      serverName: 'a,b',
+      livekitUrl: 'wss://matrix.example.org',
+      homeserverUrl: 'https://matrix.example.org',
+      release: LkJwtRelease.V0_6,
+      image: { tag: '0.6.0' },
+      credentials: { secretName: 'lk', apiKeyKey: 'k', apiSecretKey: 's', livekitKeysKey: 'K' },
+    }));
+    expect(pathsOf(lkJwt).every((path) => path === 'serverName' || path === 'image.tag')).toBe(true);
+    expect(pathsOf(lkJwt)).toContain('serverName');
   });
 
   test('valid standalone routing and policies synthesize', () => {

@@ -2,6 +2,7 @@
 import { Size } from 'cdk8s';
 import { EXTERNAL_PROPS, MINIMAL_PROPS, RuleCase, testRuleTable, problemLines, problemsAt, synthErrors, synthErrorsWithoutNamespace, TEST_API_SECRET, TEST_DIGEST } from './util';
 import { MatrixChatProps } from '../src';
+import { show } from '../src/validation';
 
 const M = MINIMAL_PROPS;
 const SERVER = 'matrix.example.org';
@@ -188,5 +189,16 @@ describe('one problem, one message', () => {
   // props.livekitUrl). Users read the same error twice.
   test('an invalid publicUrl is reported once', () => {
     expect(problemsAt(lk({ publicUrl: 'https://matrix.example.org' }), 'livekit.publicUrl')).toHaveLength(1);
+  });
+});
+
+describe('messages quote any value', () => {
+  test('an object String() cannot convert (null prototype, as JSON parsers and fuzzers make) is quoted, not a TypeError', () => {
+    expect(show(Object.create(null))).toBe('[object Object]');
+    expect(show({ toString: 1 })).toBe('[object Object]');
+    const admins = Object.assign(Object.create(null), { '@a:matrix.example.org': true });
+    expect(problemLines(synthErrors({ ...MINIMAL_PROPS, homeserver: { ...MINIMAL_PROPS.homeserver, admins } }))).toEqual([
+      expect.stringMatching(/^homeserver\.admins: \[object Object\] is not a list of user IDs/),
+    ]);
   });
 });
