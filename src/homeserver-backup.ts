@@ -131,7 +131,7 @@ export function checkBackup(problems: Problems, s: HomeserverResolved, p: string
   const b = s.backup;
   if (!b.enabled) {
     // Unknown keys are reported as typos (known-props.ts), not as settings to switch on.
-    const set = Object.keys(props).filter((key) => key !== 'enabled' && key in STRUCTS.HomeserverBackupProps && (props as Record<string, unknown>)[key] !== undefined);
+    const set = Object.keys(props).filter((key) => key !== 'enabled' && Object.prototype.hasOwnProperty.call(STRUCTS.HomeserverBackupProps, key) && (props as Record<string, unknown>)[key] !== undefined);
     if (set.length > 0) {
       problems.add(`${at}${set[0]}`, `is set while ${at}enabled is not true`, 'no backup is taken, so the setting would be silently ignored', `set ${at}enabled to true, or remove ${set.join(', ')}`);
     }

@@ -44,7 +44,8 @@ function checkValue(problems: Problems, type: string, value: unknown, path: stri
 function checkStruct(problems: Problems, known: { readonly [prop: string]: string }, value: object, path: string): void {
   // Object.keys leaves out symbol keys, such as the validation scope a parent hands its child.
   for (const key of Object.keys(value)) {
-    const type = known[key];
+    // Own props only: a key such as `toString` must not find Object.prototype's.
+    const type = Object.prototype.hasOwnProperty.call(known, key) ? known[key] : undefined;
     if (type === undefined && !/^[A-Za-z_$][\w$]*$/.test(key)) {
       // No prop path can name such a key: report it at the struct holding it (`props` at the top).
       problems.add(path === '' ? 'props' : path, `has the key ${JSON.stringify(key)}, which is not a prop name`, 'the value is ignored and the default applies', 'remove the key');

@@ -112,7 +112,7 @@ export function checkSnapshots(problems: Problems, s: HomeserverResolved, p: str
   const sn = s.snapshots;
   if (!sn.enabled) {
     // Unknown keys are reported as typos (known-props.ts), not as settings to switch on.
-    const set = Object.keys(props).filter((key) => key !== 'enabled' && key in STRUCTS.HomeserverSnapshotProps && (props as Record<string, unknown>)[key] !== undefined);
+    const set = Object.keys(props).filter((key) => key !== 'enabled' && Object.prototype.hasOwnProperty.call(STRUCTS.HomeserverSnapshotProps, key) && (props as Record<string, unknown>)[key] !== undefined);
     if (set.length > 0) {
       problems.add(`${at}${set[0]}`, `is set while ${at}enabled is not true`, 'no SnapshotSchedule is emitted, so the setting would be silently ignored', `set ${at}enabled to true, or remove ${set.join(', ')}`);
     }

@@ -42,7 +42,8 @@ export function tuwunelConfig(s: HomeserverResolved): Record<string, unknown> {
     // Tuwunel's default (true) makes whoever registers first a server admin.
     grant_admin_to_first_user: s.grantAdminToFirstUser,
     ...(s.admins.length > 0 ? {
-      admin_execute: s.admins.map(makeUserAdminCommand),
+      // A non-string entry (untyped callers) is reported by checkHomeserver and left out here.
+      admin_execute: s.admins.filter((admin) => typeof admin === 'string').map(makeUserAdminCommand),
       // A failing startup command aborts startup (src/router/run.rs); an admin who has not
       // registered yet must not keep the server down: the grant is retried at the next start.
       admin_execute_errors_ignore: true,

@@ -114,6 +114,22 @@ describe('sanitizeProps', () => {
     ]);
   });
 
+  test('keys named like Object.prototype members are unknown props, never a lookup of the prototype', () => {
+    const lines = problemLines(synthErrors({
+      ...MINIMAL_PROPS,
+      homeserver: { ...MINIMAL_PROPS.homeserver, persistence: { toString: [1] } as any, backup: JSON.parse('{"__proto__": 1}') },
+      livekit: { ...MINIMAL_PROPS.livekit, metrics: { serviceMonitor: { valueOf: 2 } as any } },
+    }));
+    expect(lines.map((l) => l.slice(0, l.indexOf(': ')))).toEqual(['homeserver.persistence.toString', 'homeserver.backup.__proto__', 'livekit.metrics.serviceMonitor.valueOf']);
+  });
+
+  test('a non-string admin (passed to its own check) is reported and left out of tuwunel.toml, not a TypeError', () => {
+    const admin = Object.assign(Object.create(null), { id: '@a:matrix.example.org' });
+    expect(problemLines(synthErrors({ ...MINIMAL_PROPS, homeserver: { ...MINIMAL_PROPS.homeserver, admins: [admin] } }))).toEqual([
+      expect.stringMatching(/^homeserver\.admins\[0\]: \[object Object\] is not a user ID of this server/),
+    ]);
+  });
+
   test('a wrong type is reported under its path and removed; the valid neighbour is kept', () => {
     const { result, messages } = sanitize({ ...MINIMAL_PROPS, imagePullSecrets: 'regcred', labels: { team: 'chat', n: 1 } });
     expect(messages).toEqual([

@@ -60,12 +60,12 @@ export function leadingPropPath(message: string, root = 'MatrixChatProps'): stri
       if (isMapPath(message.slice(0, dot), root)) return message.slice(0, dot);
     }
     // Up to the first `: ` (a map key such as a label name may hold anything, even nothing).
-    const own = /^([A-Za-z_$][^:]*?)(: )/.exec(message);
-    if (!own) return undefined;
-    const path = own[1].replace(/\[\d+\]/g, '[n]');
-    if (path === 'props' || isDerivedPropPath(path, root)) return opaquePrefix(own[1], root);
+    const head = /^([A-Za-z_$][^:]*?)(: )/.exec(message);
+    if (!head) return undefined;
+    const path = head[1].replace(/\[\d+\]/g, '[n]');
+    if (path === 'props' || isDerivedPropPath(path, root)) return opaquePrefix(head[1], root);
     const parent = path.replace(/\.[^.]+$/, '');
-    return parent !== path && message.startsWith(`${own[1]}: is not a known prop`) && isDerivedPropPath(parent, root) ? own[1] : undefined;
+    return parent !== path && message.startsWith(`${head[1]}: is not a known prop`) && isDerivedPropPath(parent, root) ? head[1] : undefined;
   }
   const opaque = OPAQUE_ROOTS.exec(message);
   if (opaque) return opaque[1];
@@ -92,7 +92,7 @@ function isDerivedPropPath(path: string, root = 'MatrixChatProps'): boolean {
   for (let i = 0; i < segments.length; i++) {
     if (struct === undefined) return true;
     const [name, ...indexes] = segments[i].split('[n]');
-    const type: string | undefined = STRUCTS[struct]?.[name];
+    const type: string | undefined = own(STRUCTS[struct], name);
     if (type === undefined) return false;
     if (type === '') return true;
     const element: string = type.replace(/(\[\]|\{\})$/, '');
@@ -110,7 +110,7 @@ function isMapPath(path: string, root: string): boolean {
   let type = '';
   for (const segment of path.split('.')) {
     if (struct === undefined || !/^[A-Za-z_$][\w$]*(\[\d+\])*$/.test(segment)) return false;
-    type = PROP_TYPES[struct]?.[segment.replace(/\[\d+\]/g, '')]?.replace(/\?$/, '') ?? '';
+    type = own(PROP_TYPES[struct], segment.replace(/\[\d+\]/g, ''))?.replace(/\?$/, '') ?? '';
     if (type === '') return false;
     const element = type.replace(/(\[\]|\{\})+$/, '');
     struct = PROP_TYPES[element] ? element : undefined;
@@ -127,7 +127,7 @@ function opaquePrefix(path: string, root: string): string {
   const segments = path.split('.');
   for (let i = 0; i < segments.length && struct !== undefined; i++) {
     const name = segments[i].replace(/\[\d+\]/g, '');
-    const type: string | undefined = PROP_TYPES[struct]?.[name]?.replace(/\?$/, '');
+    const type: string | undefined = own(PROP_TYPES[struct], name)?.replace(/\?$/, '');
     if (type === undefined) return path;
     const element: string = type.replace(/(\[\]|\{\})+$/, '');
     if (element === 'k8s') return [...segments.slice(0, i), segments[i]].join('.');
@@ -136,9 +136,18 @@ function opaquePrefix(path: string, root: string): string {
   return path;
 }
 
-function valueAt(props: unknown, path: string): unknown {
+/** A table entry by own key (a path segment such as `toString` must not find Object.prototype's). */
+function own(table: { readonly [key: string]: string } | undefined, key: string): string | undefined {
+  return table !== undefined && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
+/** Whether the props hold the path: a key present with the value undefined counts (extraConfig refuses such keys by name). */
+function isSet(props: unknown, path: string): boolean {
   // `Routing.gatewayApi({ parentRefs })` keeps its options in `gatewayApiOptions`; messages name them as written.
-  return path.replace(/^routing\.parentRefs/, 'routing.gatewayApiOptions.parentRefs').replace(/\[(\d+)\]/g, '.$1').split('.').reduce((acc: any, key) => (acc === undefined || acc === null ? undefined : acc[key]), props);
+  const keys = path.replace(/^routing\.parentRefs/, 'routing.gatewayApiOptions.parentRefs').replace(/\[(\d+)\]/g, '.$1').split('.');
+  const parent = keys.slice(0, -1).reduce((acc: any, key) => (acc === undefined || acc === null ? undefined : acc[key]), props);
+  const last = keys[keys.length - 1];
+  return typeof parent === 'object' && parent !== null && (parent[last] !== undefined || Object.prototype.hasOwnProperty.call(parent, last));
 }
 
 /**
@@ -160,7 +169,7 @@ export function errorProblems(error: unknown, props: MatrixChatProps | object, r
       continue;
     }
     if (path === 'props') continue; // the props themselves are not an object
-    const set = valueAt(props, path) !== undefined;
+    const set = isSet(props, path);
     const saysMissing = /undefined is not|is unset|: is undefined, not |is not set|is required|no credentials are set|but no registration token|is true but|not set while|neither a tag nor a digest|^no [A-Za-z ]+ (is|are) set|: no [A-Za-z ]+ (is|are) set/.test(line);
     if (!set && !saysMissing) problems.push(`error blames ${path}, which the props do not set: ${JSON.stringify(line.slice(0, 200))}`);
   }
