@@ -254,7 +254,7 @@ export class ElementWeb extends Construct {
               ports: [{ name: 'http', containerPort: ELEMENT_WEB_PORT, protocol: 'TCP' }],
               readinessProbe: probe(3),
               livenessProbe: probe(6),
-              resources: resourceRequirements(problems, `${scopeOf(props).prefix}resources`, props.resources, { cpuRequestMillis: 10, memoryRequest: Size.mebibytes(32), memoryLimit: Size.mebibytes(128) }),
+              resources: resourceRequirements(problems, `${p}resources`, props.resources, { cpuRequestMillis: 10, memoryRequest: Size.mebibytes(32), memoryLimit: Size.mebibytes(128) }),
               securityContext: containerSecurityContext(),
               volumeMounts: [
                 // subPath: a directory mount over /app would hide the application itself.

@@ -19,13 +19,18 @@ const CHECKED = new WeakSet<Construct>();
  */
 export function checkUnknownProps(construct: Construct, struct: string, props: unknown): void {
   if (STRUCTS[struct] === undefined) throw new Error(`checkUnknownProps: ${struct} is not a construct's props struct`);
-  const parent = construct.node.scope;
-  const underChecked = (parent !== undefined && CHECKED.has(parent)) || (isPlainObject(props) && scopeOf(props as object).parentValidated);
+  const underChecked = isUnderCheckedParent(construct, props);
   CHECKED.add(construct);
   if (underChecked || !isPlainObject(props)) return;
   const problems = new Problems();
   checkValue(problems, struct, props, scopeOf(props as object).prefix.replace(/\.$/, ''));
   reportProblems(construct, problems);
+}
+
+/** Whether a parent checked the props this construct's are built from (its scope, or its props' validation scope, says so). */
+function isUnderCheckedParent(construct: Construct, props: unknown): boolean {
+  const parent = construct.node.scope;
+  return (parent !== undefined && CHECKED.has(parent)) || (isPlainObject(props) && scopeOf(props as object).parentValidated);
 }
 
 /** Checks a value described by `type` (a struct name, with `[]`/`{}` suffixes for arrays and maps of it). */
@@ -77,8 +82,7 @@ function join(path: string, key: string): string {
  * come back as they are.
  */
 export function checkedProps<T>(construct: Construct, struct: string, props: T): T {
-  const parent = construct.node.scope;
-  const underChecked = (parent !== undefined && CHECKED.has(parent)) || (isPlainObject(props) && scopeOf(props as object).parentValidated);
+  const underChecked = isUnderCheckedParent(construct, props);
   checkUnknownProps(construct, struct, props);
   if (underChecked) return props;
   const problems = new Problems();

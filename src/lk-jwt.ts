@@ -142,9 +142,9 @@ function checkLkJwt(problems: Problems, s: LkJwtResolved, p: string): void {
     problems.add(`${p}credentials`, 'is not set', 'lk-jwt-service cannot sign LiveKit tokens without the API key and secret, so no call connects', 'pass the Secret holding them, e.g. `credentials: liveKit.credentials`');
     return;
   }
-  checkSecretReference(problems, `${p}credentials.secretName`, props.credentials?.secretName, [
-    { path: `${p}credentials.apiKeyKey`, key: props.credentials?.apiKeyKey },
-    { path: `${p}credentials.apiSecretKey`, key: props.credentials?.apiSecretKey },
+  checkSecretReference(problems, `${p}credentials.secretName`, props.credentials.secretName, [
+    { path: `${p}credentials.apiKeyKey`, key: props.credentials.apiKeyKey },
+    { path: `${p}credentials.apiSecretKey`, key: props.credentials.apiSecretKey },
   ]);
 }
 

@@ -1,10 +1,10 @@
 // The checks MatrixChat owns: the shared props, the values it derives for the components, and rules across components.
 import type { GatewayApiRoutingOptions } from './gateway-routes';
 import { checkLivekitServiceUrl, checkPublicHost, checkServerName } from './homeserver-settings';
-import { isDnsLabel } from './k8s-rules';
 import { liveKitCredentials } from './livekit-settings';
 import { LkJwtRelease, servesDelayedLeave } from './lk-jwt-release';
 import type { MatrixChatProps } from './matrix-chat';
+import { checkIngressControllerNamespace } from './network-policies';
 import { ComponentProps, checkComponentProps } from './pod';
 import { Problems, checkSecretReference, isFullyQualifiedDnsName, isObjectName, parseUrl, show } from './validation';
 
@@ -63,10 +63,7 @@ export function checkMatrixChat(problems: Problems, s: MatrixChatResolved): void
   }
   checkElementWebWiring(problems, s);
   const ingressNamespace = s.ingressNamespace;
-  // Namespaces are DNS labels (no dots): a dotted name can never match and the policy drops every request.
-  if (ingressNamespace !== undefined && !isDnsLabel(ingressNamespace)) {
-    problems.add('networkPolicy.ingressControllerNamespace', `${show(ingressNamespace)} is not a namespace name`, 'the policy would admit no namespace, so every public request to the homeserver and lk-jwt-service is dropped', 'name the ingress controller\'s namespace, e.g. "ingress-nginx"');
-  }
+  checkIngressControllerNamespace(problems, 'networkPolicy.ingressControllerNamespace', ingressNamespace);
   if (ingressNamespace !== undefined && props.livekit?.scaleOut?.enabled && s.livekitBundled && s.webhooksEnabled) {
     problems.add('networkPolicy.ingressControllerNamespace', 'is set while scale-out LiveKit sends webhooks', 'host-network SFU pods reach lk-jwt-service from node addresses, which a namespace or pod selector does not admit, so every webhook is dropped', 'leave ingressControllerNamespace unset in this combination, or disable livekit.webhooks');
   }

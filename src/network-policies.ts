@@ -14,6 +14,13 @@ import { checkStandaloneNaming } from './routing-checks';
 import { Problems, reportProblems, show } from './validation';
 import { scopeOf } from './validation-scope';
 
+/** Namespaces are DNS labels (no dots): a dotted name can never match and the policy drops every public request. */
+export function checkIngressControllerNamespace(problems: Problems, path: string, namespace: string | undefined): void {
+  if (namespace !== undefined && !isDnsLabel(namespace)) {
+    problems.add(path, `${show(namespace)} is not a namespace name`, 'the policy would admit no namespace, so every public request to the homeserver and lk-jwt-service is dropped', 'name the ingress controller\'s namespace, e.g. "ingress-nginx"');
+  }
+}
+
 /** Props of `MatrixNetworkPolicies`. */
 export interface MatrixNetworkPoliciesProps {
   /**
@@ -84,9 +91,7 @@ export class MatrixNetworkPolicies extends Construct {
     // Inside MatrixChat the names, labels and namespace are checked there (networkPolicy.ingressControllerNamespace).
     if (!scopeOf(props).parentValidated) {
       checkStandaloneNaming(problems, props);
-      if (props.ingressControllerNamespace !== undefined && !isDnsLabel(props.ingressControllerNamespace)) {
-        problems.add('ingressControllerNamespace', `${show(props.ingressControllerNamespace)} is not a namespace name (a DNS label)`, 'the policy selects no namespace, so the ingress controller cannot reach the homeserver', 'name the namespace of the ingress controller, e.g. "ingress-nginx"');
-      }
+      checkIngressControllerNamespace(problems, 'ingressControllerNamespace', props.ingressControllerNamespace);
     }
     reportProblems(this, problems);
     // The stack's own pods, by their stable selector labels (e.g. LiveKit's webhooks to lk-jwt-service).
