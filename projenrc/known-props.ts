@@ -52,6 +52,8 @@ export interface KnownProps {
   readonly roots: string[];
   readonly structs: StructTable;
   readonly types: TypeTable;
+  /** The classes of this library among the entries of `types` (e.g. Routing): their values keep their prototype. */
+  readonly classes: string[];
 }
 
 /** Reads an assembly file, following jsii's redirect to a compressed assembly. */
@@ -106,14 +108,17 @@ export function knownPropsFromAssembly(own: Assembly, dependency: (assembly: str
   };
   const isConstruct = (t: JsiiType | undefined): boolean => t !== undefined && (t.fqn === 'constructs.Construct' || (t.base !== undefined && isConstruct(typeOf(t.base))));
   const typesPending: string[] = [];
+  const classes = new Set<string>();
   const typeName = (ref: TypeRef): string => {
     if (ref.collection) return `${typeName(ref.collection.elementtype)}${ref.collection.kind === 'array' ? '[]' : '{}'}`;
     if (ref.primitive) return ref.primitive === 'any' || ref.primitive === 'json' ? 'json' : ref.primitive;
     if (!ref.fqn) return 'json';
     const t: JsiiType | undefined = typeOf(ref.fqn);
     const struct: boolean = isStruct(t);
-    if (struct || (t?.kind === 'class' && ref.fqn.startsWith(`${own.name}.`) && !isConstruct(t))) {
+    const dataClass = t?.kind === 'class' && ref.fqn.startsWith(`${own.name}.`) && !isConstruct(t);
+    if (struct || dataClass) {
       typesPending.push(ref.fqn);
+      if (dataClass) classes.add(nameOf(ref.fqn));
       return nameOf(ref.fqn);
     }
     if (t?.kind === 'enum') return 'enum';
@@ -150,7 +155,7 @@ export function knownPropsFromAssembly(own: Assembly, dependency: (assembly: str
     types[name] = {};
     typesOf(typeOf(fqn)!, types[name]);
   }
-  return { roots: roots.sort(), structs: sortTable(structs), types: sortTable(types) };
+  return { roots: roots.sort(), structs: sortTable(structs), types: sortTable(types), classes: [...classes].sort() };
 }
 
 function sortTable(table: StructTable): StructTable {
@@ -190,8 +195,10 @@ export function renderKnownProps(known: KnownProps): string {
       'class (`cdk8s.Duration`, `Routing`) or a struct name, with `[]`/`{}` for arrays and maps of it,',
       'and a trailing `?` when the prop is optional.',
     ], known.types),
+    '/** The classes of this library among the entries of PROP_TYPES: a value of one keeps its prototype. */',
+    `export const PROP_CLASSES: readonly string[] = [${known.classes.map(q).join(', ')}];`,
+    '',
   ];
-  lines.pop();
   return lines.join('\n');
 }
 

@@ -729,3 +729,6 @@ export const PROP_TYPES: { readonly [struct: string]: { readonly [prop: string]:
   'cdk8s-plus-28.EphemeralStorageResources': { limit: 'cdk8s.Size?', request: 'cdk8s.Size?' },
   'cdk8s-plus-28.MemoryResources': { limit: 'cdk8s.Size?', request: 'cdk8s.Size?' },
 };
+
+/** The classes of this library among the entries of PROP_TYPES: a value of one keeps its prototype. */
+export const PROP_CLASSES: readonly string[] = ['Routing'];

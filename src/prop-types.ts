@@ -1,6 +1,6 @@
 // Type checks for untyped callers: every prop's value against the type the jsii assembly declares (PROP_TYPES), reported by path.
 import { Construct } from 'constructs';
-import { PROP_TYPES } from './known-props.generated';
+import { PROP_CLASSES, PROP_TYPES } from './known-props.generated';
 import { Problems, show } from './validation';
 
 /**
@@ -122,7 +122,7 @@ function walk(problems: Problems, type: string, value: unknown, path: string): u
 
 function walkStruct(problems: Problems, type: string, fields: { readonly [prop: string]: string }, value: unknown, path: string): unknown {
   // A struct is plain data; a class of this library held by a prop (Routing) keeps its prototype.
-  const isClass = type === 'Routing';
+  const isClass = PROP_CLASSES.includes(type);
   if (isClass ? !isRecord(value) : !isPlainRecord(value)) return wrongType(problems, path, value, EXAMPLES.struct);
   const record = value as Record<string, unknown>;
   const copy: Record<string | symbol, unknown> = isClass ? Object.create(Object.getPrototypeOf(value)) : {};

@@ -221,6 +221,7 @@ describe('the known props are derived from the types', () => {
     expect(types.MatrixChatProps.labels).toBe('string{}?');
     expect(types.MatrixChatProps.routing).toBe('Routing?');
     expect(types.Routing).toEqual({ gatewayApiOptions: 'GatewayApiRoutingOptions?', kind: 'enum' });
+    expect(known.classes).toEqual(['Routing']);
     expect(types.SchedulingProps.tolerations).toBe('k8s[]?');
     expect(types.HomeserverProps.startupTimeout).toBe('cdk8s.Duration?');
     expect(types.HomeserverProps.extraConfig).toBe('json{}?');
