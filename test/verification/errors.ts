@@ -104,18 +104,29 @@ function isDerivedPropPath(path: string, root = 'MatrixChatProps'): boolean {
   return true;
 }
 
-/** Whether the path (e.g. `rtc.serviceLabels`) is a prop whose value is a map. */
-function isMapPath(path: string, root: string): boolean {
+/**
+ * The declared type (PROP_TYPES, without `?`) of each segment of a path of `root`, in order; it
+ * stops at a segment the table does not declare or below a value that is not a struct.
+ */
+function declaredTypes(segments: readonly string[], root: string): string[] {
+  const types: string[] = [];
   let struct: string | undefined = root;
-  let type = '';
-  for (const segment of path.split('.')) {
-    if (struct === undefined || !/^[A-Za-z_$][\w$]*(\[\d+\])*$/.test(segment)) return false;
-    type = own(PROP_TYPES[struct], segment.replace(/\[\d+\]/g, ''))?.replace(/\?$/, '') ?? '';
-    if (type === '') return false;
-    const element = type.replace(/(\[\]|\{\})+$/, '');
+  for (const segment of segments) {
+    const type: string | undefined = struct === undefined ? undefined : own(PROP_TYPES[struct], segment.replace(/\[\d+\]/g, ''))?.replace(/\?$/, '');
+    if (type === undefined) break;
+    types.push(type);
+    const element: string = type.replace(/(\[\]|\{\})+$/, '');
     struct = PROP_TYPES[element] ? element : undefined;
   }
-  return type.endsWith('{}');
+  return types;
+}
+
+/** Whether the path (e.g. `rtc.serviceLabels`) is a prop whose value is a map. */
+function isMapPath(path: string, root: string): boolean {
+  const segments = path.split('.');
+  if (!segments.every((segment) => /^[A-Za-z_$][\w$]*(\[\d+\])*$/.test(segment))) return false;
+  const types = declaredTypes(segments, root);
+  return types.length === segments.length && types[types.length - 1].endsWith('{}');
 }
 
 /**
@@ -123,17 +134,9 @@ function isMapPath(path: string, root: string): boolean {
  * constraints), whose fields the messages may name although the props set only the struct.
  */
 function opaquePrefix(path: string, root: string): string {
-  let struct: string | undefined = root;
   const segments = path.split('.');
-  for (let i = 0; i < segments.length && struct !== undefined; i++) {
-    const name = segments[i].replace(/\[\d+\]/g, '');
-    const type: string | undefined = own(PROP_TYPES[struct], name)?.replace(/\?$/, '');
-    if (type === undefined) return path;
-    const element: string = type.replace(/(\[\]|\{\})+$/, '');
-    if (element === 'k8s') return [...segments.slice(0, i), segments[i]].join('.');
-    struct = PROP_TYPES[element] ? element : undefined;
-  }
-  return path;
+  const k8s = declaredTypes(segments, root).findIndex((type) => type.replace(/(\[\]|\{\})+$/, '') === 'k8s');
+  return k8s === -1 ? path : segments.slice(0, k8s + 1).join('.');
 }
 
 /** A table entry by own key (a path segment such as `toString` must not find Object.prototype's). */
