@@ -120,6 +120,9 @@ project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warni
 // reports misspelled props from JavaScript and YAML (src/known-props.ts); rewrites the committed
 // src/known-props.generated.ts (and its lib/ output) only when the props changed.
 project.compileTask.exec('ts-node --project projenrc/tsconfig.json --transpile-only projenrc/known-props.ts');
+// The unknown-prop and type tests read the compiled assembly (.jsii): on a fresh clone, where only
+// `npm ci && npx cdk8s synth` ran, `npm test` compiles first instead of failing on a missing file.
+project.testTask.prependExec('test -f .jsii || npx projen compile', { name: 'compile-if-missing' });
 
 // Every other language's code, generated without its toolchain or registry, so a change that
 // breaks a binding fails here. The package:<language> tasks build the real artifacts where the
